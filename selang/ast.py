@@ -11,7 +11,6 @@ import attrs
 from selang.diagnostics import Span
 from selang.values import Scalar
 
-
 # Nodes built by hand (tests, generators) may leave the span out.
 NO_SPAN = Span("<ast>", 1, 1, 1, 1)
 
