@@ -208,11 +208,12 @@ class SandboxHTTPServer(ThreadingHTTPServer):
 class Running:
     """A started server plus the thread that serves it; `stop()` is idempotent."""
 
-    def __init__(self, core: SandboxCore) -> None:
+    def __init__(self, core: SandboxCore, poll_interval: float = 0.02) -> None:
+        # `stop()` waits up to one poll interval; tests start and stop a sandbox per test.
         self.core = core
         self.httpd = SandboxHTTPServer(core)
         self._thread = threading.Thread(
-            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True
+            target=self.httpd.serve_forever, kwargs={"poll_interval": poll_interval}, daemon=True
         )
         self._stopped = False
 
