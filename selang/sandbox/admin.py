@@ -111,7 +111,8 @@ def _coerce(key: str, value: Any, kind: type) -> Any:
         return value
     if kind is tuple and isinstance(value, list):
         return tuple(_int(v, f"{key}[]") for v in value)
-    raise HttpError(400, f"{key}: expected {kind.__name__}{' or null' if nullable else ''}")
+    wanted = {int: "an integer", float: "a number", str: "a string", tuple: "an array"}[kind]
+    raise HttpError(400, f"{key}: expected {wanted}{' or null' if nullable else ''}")
 
 
 def _is_decimal(value: Any) -> bool:

@@ -189,8 +189,9 @@ def cli_main(argv: Sequence[str]) -> int:
 
     stop = threading.Event()
     previous = {}
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        previous[signum] = signal.signal(signum, lambda *_: stop.set())
+    if threading.current_thread() is threading.main_thread():  # only it may set handlers
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            previous[signum] = signal.signal(signum, lambda *_: stop.set())
     try:
         print(f"selang sandbox listening on {sandbox.url}", flush=True)
         print(f"  state dir:     {sandbox.state_dir}")
