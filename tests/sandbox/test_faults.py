@@ -24,7 +24,7 @@ def _burst(sb: Sandbox, token: str, count: int) -> list[requests.Response]:
 
 def test_rate_limit_answers_429_with_retry_after_seconds(tmp_path: Path) -> None:
     """Above the rate limit the sandbox answers 429 with a whole number of seconds to wait."""
-    with running(state_dir=tmp_path, rate_limit=2) as sb:
+    with running(state_dir=tmp_path, rate_limit=1) as sb:
         token = get_token(sb)
         answers = _burst(sb, token, 6)
         limited = [a for a in answers if a.status_code == 429]
@@ -36,7 +36,7 @@ def test_rate_limit_answers_429_with_retry_after_seconds(tmp_path: Path) -> None
 
 def test_rate_limit_answers_429_with_retry_after_http_date(tmp_path: Path) -> None:
     """With the http-date form, Retry-After is an IMF-fixdate that is not in the past."""
-    with running(state_dir=tmp_path, rate_limit=2, retry_after_form="http-date") as sb:
+    with running(state_dir=tmp_path, rate_limit=1, retry_after_form="http-date") as sb:
         token = get_token(sb)
         limited = [a for a in _burst(sb, token, 6) if a.status_code == 429]
         assert limited
@@ -103,14 +103,14 @@ def test_dropped_patch_is_applied_but_not_answered(sb: Sandbox) -> None:
 def test_latency_delays_answers(sb: Sandbox) -> None:
     """With latency set at run time, an API answer takes at least that long."""
     token = get_token(sb)
-    requests.post(sb.url + "/_sandbox/faults", json={"latency_ms": 200}, timeout=5)
+    requests.post(sb.url + "/_sandbox/faults", json={"latency_ms": 500}, timeout=5)
     started = time.monotonic()
     read(sb, token)
-    assert time.monotonic() - started >= 0.2
+    assert time.monotonic() - started >= 0.5
     requests.delete(sb.url + "/_sandbox/faults", timeout=5)
     started = time.monotonic()
     read(sb, token)
-    assert time.monotonic() - started < 0.2
+    assert time.monotonic() - started < 0.5
 
 
 def test_fault_settings_are_validated(sb: Sandbox) -> None:
