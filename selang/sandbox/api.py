@@ -9,7 +9,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 from selang.sandbox import documents, validate
 from selang.sandbox.core import SandboxCore
-from selang.sandbox.store import NotFound, VersionConflict
+from selang.sandbox.store import Document, NotFound, VersionConflict
 from selang.sandbox.tokens import (
     READ,
     WEBHOOKS,
@@ -168,8 +168,8 @@ def authorize(core: SandboxCore, request: Request, scope: str) -> Token:
 # -- campaigns
 
 
-def _document(status: int, doc: dict[str, object]) -> Response:
-    return Response(status, doc, (("ETag", documents.etag(int(doc["version"]))),))  # type: ignore[call-overload]
+def _document(status: int, doc: Document) -> Response:
+    return Response(status, doc, (("ETag", documents.etag(doc["version"])),))
 
 
 def _missing(campaign_id: str) -> HttpError:
