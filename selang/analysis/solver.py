@@ -52,7 +52,7 @@ def _kind_order(constraints: Sequence[Constraint]) -> list[Kind]:
     return list(order)
 
 
-def witness(constraints: Sequence[Constraint]) -> Scalar | None | _Unsatisfiable:
+def witness(constraints: Sequence[Constraint]) -> Scalar | _Unsatisfiable | None:
     """A value of one field meeting every constraint (None = null), or UNSAT."""
     if all(c.on_null for c in constraints):
         return None
@@ -123,7 +123,7 @@ def analyse(rules: Sequence[RuleLike]) -> Verdict:
 
 def counterexample(
     premises: Sequence[RuleLike], conclusion: RuleLike
-) -> Scalar | None | _Unsatisfiable:
+) -> Scalar | _Unsatisfiable | None:
     """A value of the conclusion's field that passes the premises but not the conclusion."""
     by_field, _ = _group(premises)
     goal = normalize(conclusion)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable
+from itertools import pairwise
 from typing import Any
 
 from .constraints import Lower, NoneOf, OneOf, Pattern, Primitive, Upper
@@ -184,7 +185,7 @@ def _alphabet(constants: Iterable[str]) -> list[str]:
     singles = sorted({ord(c) for text in constants for c in text})
     reps = [chr(c) for c in singles]
     edges = [-1, *singles, MAX_CODE_POINT + 1]
-    for a, b in zip(edges, edges[1:], strict=False):
+    for a, b in pairwise(edges):
         if b - a > 1:
             reps.append(_representative(a + 1, b - 1))
     return sorted(reps, key=lambda c: (_NICE.find(c) % (len(_NICE) + 1), ord(c)))

@@ -1,4 +1,4 @@
-"""What `analyse` answers: a witness contact, or a minimal set of rules that cannot hold together."""
+"""What `analyse` answers: a witness contact, or a minimal set of rules that cannot all hold."""
 
 from __future__ import annotations
 
