@@ -16,6 +16,8 @@ from fractions import Fraction
 import attrs
 
 from selang.analysis import Contradiction, Satisfiable, analyse, evaluate
+from selang.analysis.evaluate import holds
+from selang.analysis.normalize import normalize
 from selang.values import Date, DateTime, Scalar, classify_string
 
 
@@ -148,11 +150,20 @@ def _strings(texts: list[str], rules: Sequence[R]) -> list[str]:
     return short + [a + middle + b for a in ends for b in ends]
 
 
-def brute_satisfiable(rules: Sequence[R]) -> bool:
+def brute_values(rules: Sequence[R], extra: R | None = None) -> list[Scalar | None]:
+    """The candidates of one field's rules that pass them all (`extra` widens the candidates)."""
+    atoms = [normalize(r) for r in rules]
+    pool = candidates([*rules, extra] if extra is not None else rules)
+    # `holds` is `evaluate` with the rule already read, which keeps the oracle fast enough.
+    return [v for v in pool if all(holds(a, v) for a in atoms if a is not None)]
+
+
+def by_field(rules: Sequence[R]) -> dict[str, list[R]]:
     fields: dict[str, list[R]] = {}
     for r in rules:
         fields.setdefault(r.field, []).append(r)
-    return all(
-        any(all(evaluate(r, v) for r in group) for v in candidates(group))
-        for group in fields.values()
-    )
+    return fields
+
+
+def brute_satisfiable(rules: Sequence[R]) -> bool:
+    return all(brute_values(group) for group in by_field(rules).values())
