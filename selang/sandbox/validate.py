@@ -52,9 +52,9 @@ def check_selection(selection: Any, where: str = "contactSelection") -> None:
             raise Invalid(f"{where}.{key}: required")
         if not isinstance(selection[key], list):
             raise Invalid(f"{where}.{key}: expected an array, got {_kind(selection[key])}")
+    # An empty target list or a repeated id is legal on the wire (it dials nobody, or the
+    # list once); refusing it is the client's policy, not the API's.
     targets = _list_ids(selection["targetListIds"], f"{where}.targetListIds")
-    if not targets:
-        raise Invalid(f"{where}.targetListIds: at least one target list is required")
     exclusions = _list_ids(selection["exclusionListIds"], f"{where}.exclusionListIds")
     for index, list_id in enumerate(exclusions):
         if list_id in targets:
@@ -133,8 +133,6 @@ def _list_ids(items: list[Any], where: str) -> list[str]:
     for index, item in enumerate(items):
         if not (isinstance(item, str) and item.strip()):
             raise Invalid(f"{where}[{index}]: expected a non-empty list id string")
-        if item in seen:
-            raise Invalid(f"{where}[{index}]: list `{item}` is given twice")
         seen.append(item)
     return seen
 
