@@ -1,0 +1,56 @@
+"""The `selang` command line: parses arguments and hands each command to its module.
+
+Commands live in `selang.commands.*`; each module's `register(subparsers)` adds its commands with
+`set_defaults(run=fn)`, where `fn(args) -> int` is the exit code. Command modules import their
+heavy dependencies inside `fn`, so `selang check` never pays for HTTP or SQLite at start-up.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from collections.abc import Sequence
+
+from selang import __version__
+
+COMMAND_MODULES = ("selang.commands.check",)
+
+USAGE = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="selang",
+        description="Policy-as-code for outbound dialer contact selection on NICE CXone.",
+    )
+    parser.add_argument("--version", action="version", version=f"selang {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    try:
+        args = parser.parse_args(args_list)
+    except SystemExit as exc:  # argparse exits on --help (0) and on bad usage (2)
+        return exc.code if isinstance(exc.code, int) else USAGE
+    run = getattr(args, "run", None)
+    if run is None:
+        parser.print_help(sys.stderr)
+        return USAGE
+    try:
+        code: int = run(args)
+    except KeyboardInterrupt:
+        print("selang: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # The reader went away (`selang check | head`); nothing more to say.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
+    return code

@@ -1,0 +1,78 @@
+"""`selang check` and `selang compile`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from selang.render import FORMATS
+
+OK, ERRORS, USAGE = 0, 1, 2
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    check = sub.add_parser(
+        "check",
+        help="check .sel and .json selections",
+        description="Check .sel files, .json selection or campaign files, and folders "
+        "(searched for *.sel). Exit 0 when there is no error, 1 when there are errors, "
+        "2 when an input cannot be read.",
+    )
+    check.add_argument("paths", nargs="+", metavar="PATH")
+    check.add_argument("--format", choices=sorted(FORMATS), default="text")
+    check.set_defaults(run=run_check)
+
+    compile_ = sub.add_parser(
+        "compile",
+        help="print the CXone contactSelection JSON of a .sel file",
+        description="Print the CXone contactSelection JSON of the campaign in FILE; refuses "
+        "(diagnostics on stderr, exit 1) when the checks find errors.",
+    )
+    compile_.add_argument("file", metavar="FILE")
+    compile_.add_argument("--target", choices=["cxone"], default="cxone")
+    compile_.set_defaults(run=run_compile)
+
+
+def run_check(args: argparse.Namespace) -> int:
+    from selang import render
+    from selang.diagnostics import has_errors
+    from selang.loader import expand_paths, load_selection
+
+    files = list(expand_paths(args.paths))
+    shared: dict = {}
+    results = [load_selection(path, shared) for path in files]
+    seen = set()
+    diagnostics = []
+    for result in results:
+        for d in result.diagnostics:
+            if d not in seen:
+                seen.add(d)
+                diagnostics.append(d)
+    diagnostics.sort(key=lambda d: d.sort_key())
+    sys.stdout.write(render.get(args.format).render(diagnostics))
+    if args.format == "text":
+        from selang.render.text import summary
+
+        sys.stderr.write(summary(diagnostics, len(files)))
+    if any(r.unreadable for r in results):
+        return USAGE
+    return ERRORS if has_errors(diagnostics) else OK
+
+
+def run_compile(args: argparse.Namespace) -> int:
+    from selang import targets
+    from selang.loader import load_selection
+    from selang.render import text
+
+    result = load_selection(args.file)
+    if not result.ok or result.selection is None:
+        sys.stderr.write(text.render(result.diagnostics))
+        if result.unreadable:
+            return USAGE
+        if result.selection is None and result.ok:
+            sys.stderr.write(f"selang: `{args.file}` has no campaign to compile\n")
+        return ERRORS
+    if result.diagnostics:
+        sys.stderr.write(text.render(result.diagnostics))
+    sys.stdout.write(targets.get(args.target).render(result.selection))
+    return OK

@@ -1,0 +1,61 @@
+"""`--format text`: compiler-style diagnostics with the source line and a caret underline."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+
+from selang.diagnostics import Diagnostic, Span
+
+
+@functools.lru_cache(maxsize=64)
+def _lines(path: str) -> tuple[str, ...]:
+    from selang.source import read_source
+
+    text, _ = read_source(path)
+    return tuple(text.split("\n")) if text is not None else ()
+
+
+def _excerpt(span: Span, gutter: int) -> list[str]:
+    lines = _lines(span.path)
+    if not 1 <= span.line <= len(lines):
+        return []
+    source = lines[span.line - 1].replace("\t", " ")
+    end = span.end_column if span.end_line == span.line else len(source) + 1
+    width = max(1, end - span.column)
+    pad = " " * gutter
+    return [
+        f"{pad} |",
+        f"{str(span.line).rjust(gutter)} | {source}",
+        f"{pad} | {' ' * (span.column - 1)}{'^' * width}",
+    ]
+
+
+def render_one(d: Diagnostic) -> str:
+    gutter = len(str(max([d.span.line, *(r.span.line for r in d.related)])))
+    pad = " " * gutter
+    out = [f"{d.severity.value}[{d.code}]: {d.message}"]
+    out.append(f"{pad}--> {d.span.path}:{d.span.line}:{d.span.column}")
+    out.extend(_excerpt(d.span, gutter))
+    for rel in d.related:
+        out.append(
+            f"{pad} = note: {rel.message}: {rel.span.path}:{rel.span.line}:{rel.span.column}"
+        )
+    if d.help:
+        out.append(f"{pad} = help: {d.help}")
+    return "\n".join(out) + "\n"
+
+
+def render(diagnostics: Sequence[Diagnostic]) -> str:
+    return "\n".join(render_one(d) for d in diagnostics)
+
+
+def summary(diagnostics: Sequence[Diagnostic], files: int) -> str:
+    counts: dict[str, int] = {}
+    for d in diagnostics:
+        counts[d.severity.value] = counts.get(d.severity.value, 0) + 1
+    checked = f"{files} file{'s' if files != 1 else ''} checked"
+    if not counts:
+        return f"all checks passed ({checked})\n"
+    parts = [f"{n} {sev}{'s' if n != 1 else ''}" for sev, n in counts.items()]
+    return f"found {', '.join(parts)} ({checked})\n"

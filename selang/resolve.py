@@ -1,0 +1,336 @@
+"""AST → resolved selection: follows imports, resolves names, expands segments (SEL002, SEL015).
+
+Neighbours: `selang.parser` gives it modules; policies and targets read the `Selection` it makes.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import attrs
+
+from selang import ast
+from selang.diagnostics import Diagnostic, Related, Span, error
+from selang.model import ListRef, Rule, Selection, Tier
+from selang.parser import ParseResult, parse
+from selang.rules import check_rule
+from selang.source import read_source
+
+NAMES = "SEL002"
+MALFORMED = "SEL015"
+
+_COMPARE_OPS = {"==": "eq", "!=": "neq", ">": "gt", ">=": "gte", "<": "lt", "<=": "lte"}
+
+
+@attrs.frozen
+class Program:
+    """A root file and everything it imports, resolved."""
+
+    path: str
+    module: ast.Module | None
+    selection: Selection | None
+    diagnostics: tuple[Diagnostic, ...]
+
+
+@attrs.define
+class _Definition:
+    node: ast.ListDecl | ast.SegmentDecl
+    path: str
+
+
+@attrs.define
+class _Resolver:
+    diagnostics: list[Diagnostic] = attrs.Factory(list)
+    parsed: dict[str, ParseResult | None] = attrs.Factory(dict)
+    lists: dict[str, _Definition] = attrs.Factory(dict)
+    segments: dict[str, _Definition] = attrs.Factory(dict)
+    expanded: dict[str, tuple[Rule, ...]] = attrs.Factory(dict)
+    # Parse results shared across the files of one run: a library imported by 400 campaigns is
+    # read and parsed once.
+    shared: dict[str, ParseResult | None] = attrs.Factory(dict)
+
+    # --- imports ---------------------------------------------------------------------------
+    def load(self, root: str, text: str | None = None) -> ast.Module | None:
+        """Parse the root and every file it imports, depth first, reporting cycles once."""
+        result = parse(text, root) if text is not None else self._parse_file(root, None)
+        if result is None:
+            return None
+        self.parsed[_key(root)] = result
+        self.diagnostics.extend(result.diagnostics)
+        if result.module is None:
+            return None
+        # Iterative walk: (file, module, iterator over its imports, chain of files above it).
+        stack: list[tuple[str, Iterator[ast.ImportDecl]]] = [(root, _imports_of(result.module))]
+        chain = [_key(root)]
+        self._define(result.module, root)
+        while stack:
+            path, imports = stack[-1]
+            decl = next(imports, None)
+            if decl is None:
+                stack.pop()
+                chain.pop()
+                continue
+            target = str(Path(path).parent / decl.path)
+            key = _key(target)
+            if key in chain:
+                cycle = " → ".join(os.path.relpath(p) for p in [*chain[chain.index(key) :], key])
+                self.diagnostics.append(
+                    error(
+                        NAMES,
+                        f"import cycle: {cycle}",
+                        decl.span,
+                        help="move the shared definitions into a library both files import",
+                    )
+                )
+                continue
+            if key in self.parsed:
+                continue  # already loaded through another import
+            imported = self._parse_file(target, decl)
+            self.parsed[key] = imported
+            if imported is None:
+                continue
+            self.diagnostics.extend(imported.diagnostics)
+            if imported.module is None:
+                continue
+            for other in imported.module.decls:
+                if isinstance(other, ast.CampaignDecl):
+                    self.diagnostics.append(
+                        error(
+                            NAMES,
+                            f"`{decl.path}` defines a campaign and cannot be imported",
+                            decl.span,
+                            help="keep lists and segments in a library file "
+                            "without a campaign and import that",
+                        )
+                    )
+            self._define(imported.module, target)
+            stack.append((target, _imports_of(imported.module)))
+            chain.append(key)
+        return result.module
+
+    def _parse_file(self, path: str, via: ast.ImportDecl | None) -> ParseResult | None:
+        key = _key(path)
+        if key in self.shared and via is not None:
+            return self.shared[key]
+        text, problem = read_source(path)
+        if text is None:
+            assert problem is not None
+            if via is None:
+                self.diagnostics.append(problem)
+            else:
+                self.diagnostics.append(
+                    error(NAMES, f"cannot import `{via.path}`: {problem.message}", via.span)
+                )
+            return None
+        result = parse(text, path)
+        self.shared[key] = result
+        return result
+
+    def _define(self, module: ast.Module, path: str) -> None:
+        for decl in module.decls:
+            if isinstance(decl, ast.ListDecl | ast.SegmentDecl):
+                table = self.lists if isinstance(decl, ast.ListDecl) else self.segments
+                kind = "list" if isinstance(decl, ast.ListDecl) else "segment"
+                earlier = table.get(decl.name)
+                if earlier is not None:
+                    self.diagnostics.append(
+                        attrs.evolve(
+                            error(
+                                NAMES,
+                                f"{kind} `{decl.name}` is defined twice",
+                                decl.name_span,
+                                help="rename one of them or remove the duplicate",
+                            ),
+                            related=(Related(earlier.node.name_span, "first defined here"),),
+                        )
+                    )
+                    continue
+                table[decl.name] = _Definition(decl, path)
+
+    # --- names and segments ----------------------------------------------------------------
+    def list_ref(self, ref: ast.ListRef) -> ListRef | None:
+        if isinstance(ref, ast.ListId):
+            return ListRef(ref.id, ref.span)
+        found = self.lists.get(ref.name)
+        if found is None:
+            self._unknown("list", ref.name, ref.span, self.lists)
+            return None
+        decl = found.node
+        assert isinstance(decl, ast.ListDecl)
+        return ListRef(decl.list_id, ref.span, ref.name)
+
+    def rules(self, conditions: tuple[ast.Condition, ...]) -> list[Rule]:
+        out: list[Rule] = []
+        for cond in conditions:
+            if isinstance(cond, ast.SegmentRef):
+                out.extend(attrs.evolve(r, via=(cond.name, *r.via)) for r in self.segment(cond))
+            else:
+                rule = _rule(cond)
+                problem = check_rule(rule.field, rule.operator, rule.value)
+                if problem:
+                    self.diagnostics.append(error(MALFORMED, problem, cond.span))
+                else:
+                    out.append(rule)
+        return out
+
+    def segment(self, ref: ast.SegmentRef) -> tuple[Rule, ...]:
+        """Expand a segment, iteratively, so that long chains of segments cannot overflow."""
+        if ref.name in self.expanded:
+            return self.expanded[ref.name]
+        if ref.name not in self.segments:
+            self._unknown("segment", ref.name, ref.span, self.segments)
+            return ()
+        # Post-order walk over segment references, detecting cycles on the way.
+        on_path: list[str] = []
+        stack: list[tuple[str, bool]] = [(ref.name, False)]
+        while stack:
+            name, done = stack.pop()
+            if name in self.expanded:
+                continue
+            decl = self.segments[name].node
+            assert isinstance(decl, ast.SegmentDecl)
+            if done:
+                on_path.remove(name)
+                self.expanded[name] = tuple(self.rules(decl.conditions))
+                continue
+            if name in on_path:
+                continue
+            on_path.append(name)
+            stack.append((name, True))
+            for cond in decl.conditions:
+                if not isinstance(cond, ast.SegmentRef) or cond.name in self.expanded:
+                    continue
+                if cond.name in on_path:
+                    self.diagnostics.append(
+                        error(
+                            NAMES,
+                            f"segment `{cond.name}` refers to itself through `{name}`",
+                            cond.span,
+                        )
+                    )
+                    self.expanded[cond.name] = ()
+                elif cond.name in self.segments:
+                    stack.append((cond.name, False))
+        return self.expanded[ref.name]
+
+    def _unknown(self, kind: str, name: str, span: Span, known: dict[str, _Definition]) -> None:
+        close = difflib.get_close_matches(name, list(known), n=1)
+        if close:
+            hint = f"did you mean `{close[0]}`?"
+        elif kind == "segment":
+            hint = (
+                f"define it with `segment {name} = ...`, or if `{name}` is a field, "
+                f"compare it: `{name} == ...`, `{name} is not null`"
+            )
+        else:
+            hint = f'define it with `list {name} = "list-id"` or write the quoted list id'
+        self.diagnostics.append(error(NAMES, f"unknown {kind} `{name}`", span, help=hint))
+
+    # --- the campaign ----------------------------------------------------------------------
+    def selection(self, campaign: ast.CampaignDecl) -> Selection:
+        seen: dict[type, ast.Clause] = {}
+        targets: list[ListRef] = []
+        exclusions: list[ListRef] = []
+        rules: list[Rule] = []
+        tiers: list[Tier] = []
+        for clause in campaign.clauses:
+            first = seen.setdefault(type(clause), clause)
+            if first is not clause:
+                word = _CLAUSE_WORDS[type(clause)]
+                self.diagnostics.append(
+                    attrs.evolve(
+                        error(
+                            NAMES,
+                            f"`{word}` is given twice in one campaign",
+                            clause.span,
+                            help=f"merge both into one `{word}` clause",
+                        ),
+                        related=(Related(first.span, "first given here"),),
+                    )
+                )
+                continue
+            if isinstance(clause, ast.TargetClause | ast.ExcludeClause):
+                into = targets if isinstance(clause, ast.TargetClause) else exclusions
+                into.extend(r for r in map(self.list_ref, clause.lists) if r is not None)
+            elif isinstance(clause, ast.WhereClause):
+                rules.extend(self.rules(clause.conditions))
+            else:
+                tiers.extend(Tier(t.name, t.span) for t in clause.tiers)
+        return Selection(
+            campaign.campaign_id,
+            tuple(targets),
+            tuple(exclusions),
+            tuple(rules),
+            tuple(tiers),
+            campaign.span,
+        )
+
+
+_CLAUSE_WORDS: dict[type, str] = {
+    ast.TargetClause: "target",
+    ast.ExcludeClause: "exclude",
+    ast.WhereClause: "where",
+    ast.PriorityClause: "priority",
+}
+
+
+def _key(path: str) -> str:
+    return os.path.realpath(path)
+
+
+def _imports_of(module: ast.Module) -> Iterator[ast.ImportDecl]:
+    return (d for d in module.decls if isinstance(d, ast.ImportDecl))
+
+
+def _rule(cond: ast.Condition) -> Rule:
+    match cond:
+        case ast.Comparison(field, op, value, span):
+            return Rule(field.name, _COMPARE_OPS[op], value, span)
+        case ast.Membership(field, values, negated, span):
+            return Rule(field.name, "not_in" if negated else "in", values, span)
+        case ast.Between(field, low, high, span):
+            return Rule(field.name, "between", (low, high), span)
+        case ast.StringMatch(field, kind, text, span):
+            return Rule(field.name, kind, text, span)
+        case ast.NullCheck(field, negated, span):
+            return Rule(field.name, "is_null", not negated, span)
+    raise TypeError(cond)  # unreachable: segment references are expanded by the caller
+
+
+def resolve(
+    path: str, text: str | None = None, shared: dict[str, ParseResult | None] | None = None
+) -> Program:
+    """Resolve the file at `path` (or `text` given as its contents) and all it imports.
+
+    `shared` caches parsed files between calls (pass the same dict for every file of one run).
+    """
+    resolver = _Resolver(shared=shared if shared is not None else {})
+    module = resolver.load(path, text)
+    selection = None
+    if module is not None:
+        campaigns = [d for d in module.decls if isinstance(d, ast.CampaignDecl)]
+        for extra in campaigns[1:]:
+            resolver.diagnostics.append(
+                attrs.evolve(
+                    error(
+                        NAMES,
+                        "a file holds at most one campaign",
+                        extra.span,
+                        help="move each campaign into a file of its own",
+                    ),
+                    related=(Related(campaigns[0].span, "first campaign here"),),
+                )
+            )
+        # Resolve every segment, used or not, so that a library's mistakes show up too.
+        for name, definition in list(resolver.segments.items()):
+            if definition.path == path:
+                node = definition.node
+                resolver.segment(ast.SegmentRef(name, node.span))
+        if campaigns:
+            selection = resolver.selection(campaigns[0])
+    seen: set[Diagnostic] = set()
+    unique = [d for d in resolver.diagnostics if not (d in seen or seen.add(d))]  # type: ignore[func-returns-value]
+    return Program(path, module, selection, tuple(unique))

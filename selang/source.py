@@ -1,0 +1,44 @@
+"""Reading source files as text: UTF-8 (a BOM is dropped), any line ends, bad bytes reported."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from selang.diagnostics import Diagnostic, Span, error
+
+MAX_BYTES = 64 * 1024 * 1024  # a selection is never this large; refuse rather than exhaust memory
+
+
+def read_source(path: str) -> tuple[str | None, Diagnostic | None]:
+    """The text with `\\n` line ends, or a diagnostic saying why it cannot be read."""
+    try:
+        size = Path(path).stat().st_size
+        if size > MAX_BYTES:
+            return None, error("SEL001", f"file is too large ({size} bytes)", Span.point(path))
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        return None, error("SEL002", "no such file", Span.point(path))
+    except IsADirectoryError:
+        return None, error("SEL002", "is a folder, not a file", Span.point(path))
+    except OSError as exc:
+        return None, error("SEL002", f"cannot read file: {exc.strerror}", Span.point(path))
+    return decode(data, path)
+
+
+def decode(data: bytes, path: str) -> tuple[str | None, Diagnostic | None]:
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = before.count(b"\n") + 1
+        column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
+        span = Span(path, line, column, line, column + 1)
+        return None, error(
+            "SEL001",
+            f"file is not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})",
+            span,
+            help="save the file as UTF-8",
+        )
+    return text.replace("\r\n", "\n").replace("\r", "\n"), None

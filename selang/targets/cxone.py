@@ -1,0 +1,239 @@
+"""The CXone `contactSelection` JSON of CONTRACT §2: emit it exactly, and read it back.
+
+Reading accepts a bare `contactSelection` object or a whole campaign document; malformed rules
+become SEL015 diagnostics pointing at the offending element in the JSON text.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+
+from selang.diagnostics import Diagnostic, Span, error
+from selang.jsonpos import JsonPath, locate, offset_span
+from selang.model import OPERATORS, ListRef, Rule, RuleValue, Selection, Tier
+from selang.rules import check_rule
+from selang.values import Scalar, classify_string, json_text
+
+NAME = "cxone"
+KEYS = ("targetListIds", "exclusionListIds", "filterRules", "priorityOrder")
+MALFORMED = "SEL015"
+
+
+# --- emit ---------------------------------------------------------------------------------------
+
+
+def emit(selection: Selection) -> dict[str, Any]:
+    """The §2 object: four keys in order, list ids de-duplicated in source order."""
+    return {
+        "targetListIds": _unique(r.id for r in selection.targets),
+        "exclusionListIds": _unique(r.id for r in selection.exclusions),
+        "filterRules": [
+            {"field": r.field, "operator": r.operator, "value": _value(r.value)}
+            for r in selection.rules
+        ],
+        "priorityOrder": [t.name for t in selection.priority],
+    }
+
+
+def render(selection: Selection) -> str:
+    return dumps(emit(selection))
+
+
+def _unique(ids: Any) -> list[str]:
+    return list(dict.fromkeys(ids))
+
+
+def _value(value: RuleValue) -> Any:
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+def dumps(payload: Any) -> str:
+    """JSON text as `json.dumps(indent=2, ensure_ascii=False)` writes it, plus a newline.
+
+    The stdlib encoder cannot write a Decimal without going through float, which would turn
+    `2.50` into `2.5` and a decimal like `1.0` into an integer-looking `1`; so write it here.
+    """
+    parts: list[str] = []
+    _write(payload, parts, 0)
+    parts.append("\n")
+    return "".join(parts)
+
+
+def _write(obj: Any, out: list[str], depth: int) -> None:
+    pad = "  " * (depth + 1)
+    if isinstance(obj, dict):
+        if not obj:
+            out.append("{}")
+            return
+        out.append("{")
+        for i, (key, item) in enumerate(obj.items()):
+            out.append(("," if i else "") + "\n" + pad + json.dumps(key, ensure_ascii=False) + ": ")
+            _write(item, out, depth + 1)
+        out.append("\n" + "  " * depth + "}")
+    elif isinstance(obj, list | tuple):
+        if not obj:
+            out.append("[]")
+            return
+        out.append("[")
+        for i, item in enumerate(obj):
+            out.append(("," if i else "") + "\n" + pad)
+            _write(item, out, depth + 1)
+        out.append("\n" + "  " * depth + "]")
+    elif obj is None:
+        out.append("null")
+    else:
+        out.append(json_text(obj))
+
+
+# --- read ---------------------------------------------------------------------------------------
+
+
+def read_text(text: str, path: str) -> tuple[Selection | None, list[Diagnostic]]:
+    """Parse JSON text (a selection or a campaign document) into a Selection."""
+    try:
+        obj = json.loads(text, parse_float=Decimal)
+    except json.JSONDecodeError as exc:
+        span = offset_span(text, exc.pos, path)
+        return None, [error("SEL001", f"invalid JSON: {exc.msg.lower()}", span)]
+    except RecursionError:
+        return None, [error("SEL001", "JSON is nested too deeply", Span.point(path))]
+    return read_payload(obj, path, text)
+
+
+def read_payload(
+    obj: Any, path: str, text: str | None = None
+) -> tuple[Selection | None, list[Diagnostic]]:
+    """Read a decoded document; `text`, when given, lets diagnostics point into it."""
+    reader = _Reader(path, text)
+    return reader.document(obj), reader.diagnostics
+
+
+class _Reader:
+    def __init__(self, path: str, text: str | None) -> None:
+        self.path = path
+        self.text = text
+        self.prefix: JsonPath = ()
+        self.diagnostics: list[Diagnostic] = []
+
+    def span(self, at: JsonPath) -> Span:
+        if self.text is None:
+            return Span.point(self.path)
+        return locate(self.text, self.prefix + at, self.path)
+
+    def problem(self, at: JsonPath, message: str, help: str | None = None) -> None:
+        self.diagnostics.append(error(MALFORMED, message, self.span(at), help))
+
+    def document(self, obj: Any) -> Selection | None:
+        campaign_id = None
+        if isinstance(obj, dict) and "contactSelection" in obj:
+            raw_id = obj.get("id")
+            campaign_id = raw_id if isinstance(raw_id, str) else None
+            self.prefix = ("contactSelection",)
+            obj = obj["contactSelection"]
+        if not isinstance(obj, dict):
+            self.problem((), "expected a `contactSelection` object or a campaign document")
+            return None
+        for key in obj:
+            if key not in KEYS:
+                known = ", ".join(f"`{k}`" for k in KEYS)
+                self.problem((key,), f"unknown key `{key}` in the selection", f"known: {known}")
+        return Selection(
+            campaign_id,
+            self.lists(obj, "targetListIds"),
+            self.lists(obj, "exclusionListIds"),
+            self.rules(obj),
+            tuple(Tier(n, s) for n, s in self.strings(obj, "priorityOrder", "tier name")),
+            self.span(()),
+        )
+
+    def strings(self, obj: dict[str, Any], key: str, what: str) -> list[tuple[str, Span]]:
+        items = obj.get(key, [])
+        if not isinstance(items, list):
+            self.problem((key,), f"`{key}` must be an array of {what}s")
+            return []
+        out = []
+        for i, item in enumerate(items):
+            if isinstance(item, str) and item:
+                out.append((item, self.span((key, i)) if self.text else Span.point(self.path)))
+            else:
+                self.problem((key, i), f"`{key}[{i}]` must be a non-empty string {what}")
+        return out
+
+    def lists(self, obj: dict[str, Any], key: str) -> tuple[ListRef, ...]:
+        return tuple(ListRef(i, s) for i, s in self.strings(obj, key, "list id"))
+
+    def rules(self, obj: dict[str, Any]) -> tuple[Rule, ...]:
+        raw = obj.get("filterRules", [])
+        if not isinstance(raw, list):
+            self.problem(("filterRules",), "`filterRules` must be an array of rule objects")
+            return ()
+        out: list[Rule] = []
+        for i, item in enumerate(raw):
+            at: JsonPath = ("filterRules", i)
+            if not isinstance(item, dict):
+                self.problem(
+                    at, f"`filterRules[{i}]` must be an object with `field`, `operator` and `value`"
+                )
+                continue
+            missing = [k for k in ("field", "operator", "value") if k not in item]
+            extra = [k for k in item if k not in ("field", "operator", "value")]
+            if missing:
+                self.problem(at, f"`filterRules[{i}]` has no {_words(missing)}")
+                continue
+            if extra:
+                self.problem(
+                    (*at, extra[0]),
+                    f"`filterRules[{i}]` has an unknown key `{extra[0]}`",
+                    "a rule has exactly `field`, `operator`, `value`",
+                )
+                continue
+            value = _to_value(item["value"], item["operator"])
+            problem = check_rule(item["field"], item["operator"], value)
+            if problem is None and value is _BAD:
+                problem = f"`filterRules[{i}].value` is not a scalar or an array of scalars"
+            if problem:
+                self.problem((*at, _culprit(item["field"], item["operator"])), problem)
+                continue
+            span = self.span(at) if self.text else Span.point(self.path)
+            out.append(Rule(item["field"], item["operator"], value, span))  # type: ignore[arg-type]
+        return tuple(out)
+
+
+class _Bad:
+    """A JSON value no rule can hold (an object, null, nested arrays)."""
+
+
+_BAD: Any = _Bad()
+
+
+def _to_value(raw: Any, operator: Any) -> RuleValue | _Bad:
+    # Text operators match the characters as written, so their value is never read as a date.
+    classify = operator not in ("starts_with", "ends_with", "contains")
+    if isinstance(raw, list):
+        items = [_scalar(v, classify) for v in raw]
+        return _BAD if any(v is _BAD for v in items) else tuple(items)  # type: ignore[arg-type]
+    return _scalar(raw, classify)
+
+
+def _scalar(raw: Any, classify: bool) -> Scalar | _Bad:
+    if isinstance(raw, str):
+        return classify_string(raw) if classify else raw
+    if isinstance(raw, bool | int) or (isinstance(raw, Decimal) and raw.is_finite()):
+        return raw
+    return _BAD
+
+
+def _culprit(field: Any, operator: Any) -> str:
+    """Which key of a malformed rule to point at."""
+    if not isinstance(field, str) or not field:
+        return "field"
+    return "value" if operator in OPERATORS else "operator"
+
+
+def _words(keys: list[str]) -> str:
+    quoted = [f"`{k}`" for k in keys]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
