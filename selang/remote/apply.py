@@ -84,14 +84,24 @@ class Engine:
             compliant=desired.compliant,
         )
 
-    def apply(self, desired: Desired, pinned: planning.PlannedChange | None = None) -> Outcome:
-        """Never raises for a remote problem; the outcome says what happened."""
+    def apply(
+        self,
+        desired: Desired,
+        pinned: planning.PlannedChange | None = None,
+        *,
+        strict: bool = True,
+    ) -> Outcome:
+        """Never raises for a remote problem; the outcome says what happened.
+
+        `pinned` is the change as planned: its base selection is what the campaign must still
+        hold; with `strict` (a saved plan) its version must not have moved either.
+        """
         clock = self.client.clock
         started = clock.monotonic()
         ours = planning.normalise(desired.selection)
         state: dict[str, Any] = {"patches": 0, "before": None, "started": started}
         try:
-            outcome = self._apply(desired, ours, pinned, state)
+            outcome = self._apply(desired, ours, pinned if strict else None, pinned, state)
         except Conflict as exc:
             outcome = Outcome(
                 desired.campaign_id,
@@ -117,13 +127,14 @@ class Engine:
         desired: Desired,
         ours: dict[str, Any],
         pinned: planning.PlannedChange | None,
+        planned: planning.PlannedChange | None,
         state: dict[str, Any],
     ) -> Outcome:
         client, cid = self.client, desired.campaign_id
         budget = client.policy.start(client.clock)
         doc = client.get_campaign(cid)
         state["before"] = doc["version"]
-        base = pinned.base if pinned else planning.normalise(doc.get("contactSelection"))
+        base = planned.base if planned else planning.normalise(doc.get("contactSelection"))
         maybe_applied = False  # a PATCH with an unknown outcome may have landed
         conflicts = 0
         while True:
@@ -233,12 +244,13 @@ class Engine:
         items: Sequence[tuple[Desired, planning.PlannedChange | None]],
         *,
         jobs: int = 4,
+        strict: bool = True,
         on_done: Callable[[Outcome], None] | None = None,
     ) -> list[Outcome]:
         """Outcomes in input order; `on_done` is called as each campaign finishes."""
 
         def one(item: tuple[Desired, planning.PlannedChange | None]) -> Outcome:
-            outcome = self.apply(*item)
+            outcome = self.apply(*item, strict=strict)
             if on_done is not None:
                 on_done(outcome)
             return outcome

@@ -9,6 +9,7 @@ from pathlib import Path
 import attrs
 
 from selang.remote.errors import ConfigError
+from selang.remote.retry import RetryPolicy
 
 SCOPE = "outbound:campaign:write outbound:campaign:read webhooks:write"
 
@@ -80,7 +81,7 @@ def cxone_from(
         raise ConfigError(
             "no client secret: set `CXONE_CLIENT_SECRET` or pass `--client-secret-file`"
         )
-    return CxoneSettings(url.rstrip("/"), cid, secret, basic_auth=basic_auth)
+    return CxoneSettings(url.rstrip("/"), cid, secret, basic_auth=basic_auth, **timeouts_from(env))
 
 
 def crm_from(env: Mapping[str, str]) -> CrmSettings:
@@ -93,3 +94,43 @@ def crm_from(env: Mapping[str, str]) -> CrmSettings:
 
 def environ() -> Mapping[str, str]:
     return os.environ
+
+
+def retry_policy_from(env: Mapping[str, str]) -> RetryPolicy:
+    """`SELANG_RETRY_*` tune the bounds (CI on a slow link, or tests that must not sleep)."""
+    default = RetryPolicy()
+    names = {
+        "SELANG_RETRY_ATTEMPTS": "max_attempts",
+        "SELANG_RETRY_BASE_DELAY": "base_delay",
+        "SELANG_RETRY_MAX_DELAY": "max_delay",
+        "SELANG_RETRY_AFTER_MAX": "max_retry_after",
+        "SELANG_RETRY_DEADLINE": "deadline",
+    }
+    values: dict[str, float | int] = {}
+    for var, field in names.items():
+        raw = env.get(var)
+        if not raw:
+            continue
+        try:
+            number = float(raw)
+        except ValueError:
+            raise ConfigError(f"`{var}` must be a number, not `{raw}`") from None
+        if number < 0:
+            raise ConfigError(f"`{var}` must not be negative")
+        values[field] = int(number) if isinstance(getattr(default, field), int) else number
+    return attrs.evolve(default, **values)
+
+
+def timeouts_from(env: Mapping[str, str]) -> dict[str, float]:
+    out = {}
+    for var, field in (
+        ("SELANG_CONNECT_TIMEOUT", "connect_timeout"),
+        ("SELANG_READ_TIMEOUT", "read_timeout"),
+    ):
+        raw = env.get(var)
+        if raw:
+            try:
+                out[field] = float(raw)
+            except ValueError:
+                raise ConfigError(f"`{var}` must be a number of seconds, not `{raw}`") from None
+    return out
