@@ -322,7 +322,10 @@ def run_apply(args: argparse.Namespace) -> int:
 
     state_dir = _state_dir(args)
     with _connect(args) as client:
-        engine = Engine(client, state_dir=state_dir, force=args.force)
+        from selang.remote.settings import crm_from
+
+        notify = crm_from(os.environ).configured
+        engine = Engine(client, state_dir=state_dir, force=args.force, notify=notify)
         if not args.yes:
             shown = [p or engine.read_plan(d) for p, d in zip(pinned, desired, strict=True)]
             for change in shown:

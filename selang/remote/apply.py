@@ -66,10 +66,12 @@ class Engine:
         *,
         state_dir: Path | None = None,
         force: bool = False,
+        notify: bool = True,
     ) -> None:
         self.client = client
         self.state_dir = state_dir
         self.force = force
+        self.notify = notify  # queue a CRM event with each audit record
         self._record_lock = threading.Lock()
 
     def read_plan(self, desired: Desired) -> planning.PlannedChange:
@@ -229,7 +231,7 @@ class Engine:
         )
         try:
             with self._record_lock:
-                record, event_id = audit.record_applied(self.state_dir, change)
+                record, event_id = audit.record_applied(self.state_dir, change, notify=self.notify)
         except Exception as exc:  # the change is live; say so loudly rather than lose it
             return attrs.evolve(
                 outcome,

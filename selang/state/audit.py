@@ -82,8 +82,10 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def record_applied(state_dir: Path, change: Change) -> tuple[AuditRecord, str]:
-    """Append the record and enqueue its CRM event in one transaction; returns both ids."""
+def record_applied(
+    state_dir: Path, change: Change, *, notify: bool = True
+) -> tuple[AuditRecord, str | None]:
+    """Append the record and (with `notify`) its CRM event in one transaction."""
     conn = db.connect(state_dir)
     try:
         conn.execute("BEGIN IMMEDIATE")
@@ -114,16 +116,18 @@ def record_applied(state_dir: Path, change: Change) -> tuple[AuditRecord, str]:
                 "ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
                 (seq, fields["hash"]),
             )
-            event_id = outbox.enqueue(
-                conn,
-                audit_seq=seq,
-                payload={
-                    "campaignId": change.campaign_id,
-                    "auditId": seq,
-                    "updatedAt": fields["at"],
-                    "compliant": change.compliant,
-                },
-            )
+            event_id = None
+            if notify:
+                event_id = outbox.enqueue(
+                    conn,
+                    audit_seq=seq,
+                    payload={
+                        "campaignId": change.campaign_id,
+                        "auditId": seq,
+                        "updatedAt": fields["at"],
+                        "compliant": change.compliant,
+                    },
+                )
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
