@@ -229,6 +229,8 @@ def _handle_errors(fn: Any) -> Any:
     """Map configuration and remote errors to exit codes with one message line."""
 
     def wrapper(args: argparse.Namespace) -> int:
+        import sqlite3
+
         from selang.remote.errors import ConfigError, RemoteError
 
         try:
@@ -239,6 +241,14 @@ def _handle_errors(fn: Any) -> Any:
         except RemoteError as exc:
             _err(exc.message)
             return REMOTE
+        except sqlite3.Error as exc:
+            _err(f"cannot use the state database in `{_state_dir(args)}`: {exc}")
+            return USAGE
+        except OSError as exc:
+            if exc.filename is None:  # not a file problem (requests' errors are OSErrors too)
+                raise
+            _err(f"cannot use `{exc.filename}`: {exc.strerror}")
+            return USAGE
 
     wrapper.__name__ = fn.__name__
     wrapper.__doc__ = fn.__doc__
@@ -455,6 +465,7 @@ def run_import(args: argparse.Namespace) -> int:
 # --- audit --------------------------------------------------------------------------------------
 
 
+@_handle_errors
 def run_audit_log(args: argparse.Namespace) -> int:
     import json
 
@@ -475,6 +486,7 @@ def run_audit_log(args: argparse.Namespace) -> int:
     return OK
 
 
+@_handle_errors
 def run_audit_verify(args: argparse.Namespace) -> int:
     from selang.state import audit
 
@@ -519,6 +531,7 @@ def run_webhook_delete(args: argparse.Namespace) -> int:
     return OK
 
 
+@_handle_errors
 def run_webhook_flush(args: argparse.Namespace) -> int:
     from selang.remote.settings import crm_from
     from selang.state import crm
