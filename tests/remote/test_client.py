@@ -155,11 +155,11 @@ def test_retry_after_is_honoured(cx: FakeCxone) -> None:
 def test_read_timeout_is_enforced(cx: FakeCxone) -> None:
     """A stalled answer hits the read timeout and the GET is retried, not waited on forever."""
     cx.add_campaign("c1")
-    cx.fault("GET", "/campaigns/c1", action="delay", delay=1.0)
+    cx.fault("GET", "/campaigns/c1", action="delay", delay=2.0)
     with make_client(cx, FAST, read_timeout=0.2) as client:
         start = time.monotonic()
         assert client.get_campaign("c1")["id"] == "c1"
-        assert time.monotonic() - start < 0.9
+        assert time.monotonic() - start < 1.5
 
 
 def test_webhook_management(cx: FakeCxone) -> None:
