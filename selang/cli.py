@@ -17,6 +17,7 @@ from selang import __version__
 
 COMMAND_MODULES = (
     "selang.commands.check",
+    "selang.commands.remote",
     "selang.commands.sandbox",
 )
 
