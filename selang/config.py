@@ -66,7 +66,7 @@ def parse(table: Mapping[str, Any], source: str, prefix: str = "") -> Config:
     """Validate one settings table; `prefix` is how its keys are spelled (`tool.selang.`)."""
     values: dict[str, Any] = {"source": source}
     for key, raw in table.items():
-        where = f"`{prefix}{key}` in `{source}`"
+        where = f"`{prefix}{key}` in `{_shown(source)}`"
         if key not in _KEYS:
             known = ", ".join(f"`{k}`" for k in _KEYS)
             raise ConfigError(f"unknown key {where} (known: {known})")
@@ -146,15 +146,15 @@ def read_file(path: str) -> Config | None:
         with open(path, "rb") as handle:
             data = tomllib.load(handle)
     except OSError as exc:
-        raise ConfigError(f"cannot read `{path}`: {exc.strerror}") from None
+        raise ConfigError(f"cannot read `{_shown(path)}`: {exc.strerror}") from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"`{path}` is not valid TOML: {exc}") from None
+        raise ConfigError(f"`{_shown(path)}` is not valid TOML: {exc}") from None
     if os.path.basename(path) == "pyproject.toml":
         tool = data.get("tool", {})
         if not isinstance(tool, dict) or "selang" not in tool:
             return None
         if not isinstance(tool["selang"], dict):
-            raise ConfigError(f"`tool.selang` in `{path}` must be a table")
+            raise ConfigError(f"`tool.selang` in `{_shown(path)}` must be a table")
         return parse(tool["selang"], path, "tool.selang.")
     return parse(data, path)
 
@@ -199,3 +199,9 @@ def _in_folder(folder: str) -> Config | None:
             if found is not None:
                 return found
     return None
+
+
+def _shown(path: str) -> str:
+    """A configuration file's path as the user would type it: relative when below here."""
+    relative = os.path.relpath(path)
+    return path if relative.startswith("..") else relative
