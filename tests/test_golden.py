@@ -16,9 +16,7 @@ from selang.cli import main
 ROOT = Path(__file__).resolve().parents[1]
 BROKEN = ROOT / "examples" / "broken"
 GOLDEN = ROOT / "tests" / "golden"
-CASES = sorted(
-    p for p in BROKEN.iterdir() if p.is_dir() or p.suffix in (".sel", ".json")
-)
+CASES = sorted(p for p in BROKEN.iterdir() if p.is_dir() or p.suffix in (".sel", ".json"))
 
 
 def _golden(case: Path) -> Path:
@@ -26,7 +24,9 @@ def _golden(case: Path) -> Path:
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda p: p.name)
-def test_golden(case: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_golden(
+    case: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     """The case's rendered diagnostics match its golden file and include the code it is named for."""
     monkeypatch.chdir(ROOT)
     main(["check", "--format", "text", case.relative_to(ROOT).as_posix()])

@@ -75,7 +75,8 @@ def find() -> tuple[Found, ...]:
 
 
 def load(found: tuple[Found, ...]) -> Registry:
-    """Import and instantiate each policy; order by (code, name); the first of a code wins."""
+    """Import and instantiate each policy; order by (code, name). When two claim one code,
+    selang's own wins, then the first by name."""
     loaded: list[Loaded] = []
     failures: list[Failure] = []
     for entry in found:
@@ -84,7 +85,7 @@ def load(found: tuple[Found, ...]) -> Registry:
             failures.append(Failure(entry, reason))
         else:
             loaded.append(Loaded(entry, policy))
-    loaded.sort(key=lambda p: (p.policy.code, p.policy.name, p.found.name))
+    loaded.sort(key=lambda p: (p.code, p.found.dist != "selang", p.policy.name, p.found.name))
     unique: list[Loaded] = []
     for item in loaded:
         if unique and unique[-1].code == item.code:
