@@ -27,7 +27,7 @@ def _golden(case: Path) -> Path:
 def test_golden(
     case: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """The case's rendered diagnostics match its golden file and include the code it is named for."""
+    """The case's rendered output matches its golden file and shows the code it is named for."""
     monkeypatch.chdir(ROOT)
     main(["check", "--format", "text", case.relative_to(ROOT).as_posix()])
     out = capsys.readouterr().out

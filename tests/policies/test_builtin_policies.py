@@ -110,7 +110,8 @@ def test_redundant_rule_names_a_set_when_no_single_rule_implies(write) -> None:
     """SEL019 names the set of rules that together imply the redundant one."""
     camp = write(
         "c.sel",
-        'campaign "c" {\n  target "l"\n  where x >= 2 and y == 1 and x <= 4 and x between 2 and 4\n}\n',
+        'campaign "c" {\n  target "l"\n'
+        "  where x >= 2 and y == 1 and x <= 4 and x between 2 and 4\n}\n",
     )
     [d] = load_selection(str(camp)).diagnostics
     assert d.code == "SEL019"
@@ -170,7 +171,8 @@ def test_field_schema_checks(write) -> None:
     """SEL022/SEL023 use the schema: unknown fields, wrong kinds; `is null` fits any type."""
     write(
         "pyproject.toml",
-        '[tool.selang.fields]\nage = "number"\nname = "string"\nflag = "boolean"\n"Last Call" = "datetime"\n',
+        '[tool.selang.fields]\nage = "number"\nname = "string"\nflag = "boolean"\n'
+        '"Last Call" = "datetime"\n',
     )
     camp = write(
         "c.sel",

@@ -98,7 +98,7 @@ def test_ignore_applies_to_front_end_codes(write, run) -> None:
 
 
 def test_starter_file_reads_back_as_the_defaults(run, tmp_path: Path) -> None:
-    """`selang init` writes a commented file whose settings are the defaults, and never overwrites."""
+    """`selang init` writes a commented file holding the defaults, and never overwrites one."""
     code, _, _ = run("init")
     assert code == 0
     text = (tmp_path / "selang.toml").read_text()
@@ -114,5 +114,5 @@ def test_starter_file_reads_back_as_the_defaults(run, tmp_path: Path) -> None:
 def test_unreadable_toml_is_a_config_error(tmp_path: Path) -> None:
     """Broken TOML raises ConfigError naming the file, never a decoder traceback."""
     (tmp_path / "selang.toml").write_text("[[[")
-    with pytest.raises(ConfigError, match="selang.toml"):
+    with pytest.raises(ConfigError, match=r"selang\.toml"):
         Finder().for_file(str(tmp_path / "c.sel"))
