@@ -30,9 +30,10 @@ def document(diagnostics: Sequence[Diagnostic]) -> dict[str, Any]:
     rules = _rules(diagnostics)
     index = {rule["id"]: i for i, rule in enumerate(rules)}
     seen: dict[tuple[str, str, str], int] = {}
+    texts: dict[str, list[str]] = {}
     results = []
     for d in diagnostics:
-        line_text = _normalised_line(d.span)
+        line_text = _normalised_line(d.span, texts)
         key = (d.code, relative_path(d.span.path), line_text)
         occurrence = seen.get(key, 0)
         seen[key] = occurrence + 1
@@ -130,10 +131,14 @@ def _result(d: Diagnostic, rule_index: int, fingerprint: str) -> dict[str, Any]:
     return result
 
 
-def _normalised_line(span: Span) -> str:
-    from selang.render.text import _lines
+def _normalised_line(span: Span, texts: dict[str, list[str]]) -> str:
+    """The flagged line with runs of whitespace made one space; files are read once per call."""
+    if span.path not in texts:
+        from selang.source import read_source
 
-    lines = _lines(span.path)
+        text, _ = read_source(span.path)
+        texts[span.path] = text.split("\n") if text is not None else []
+    lines = texts[span.path]
     if not 1 <= span.line <= len(lines):
         return ""
     return " ".join(lines[span.line - 1].split())
