@@ -16,7 +16,7 @@ from selang.diagnostics import Diagnostic, Severity, Span
 from selang.model import Selection
 from selang.parser import Comment
 from selang.policy import Context, Policy
-from selang.policy.registry import Failure, Found, Registry, exception_text, registry
+from selang.policy.registry import Failure, Found, exception_text, registry
 from selang.policy.suppressions import Suppression, covering, parse
 
 PLUGIN_FAILED = "SEL099"
@@ -38,15 +38,10 @@ class Outcome:
 @attrs.define
 class Session:
     finder: Finder = attrs.Factory(Finder)
-    registry: Registry | None = None
     _suppressions: dict[str, list[Suppression]] = attrs.Factory(dict)
     _used: set[tuple[str, str, int, int]] = attrs.Factory(set)
     _roots: dict[str, Config] = attrs.Factory(dict)
     _failures_reported: bool = False
-
-    def config_for(self, path: str) -> Config:
-        """Raises `ConfigError` when the nearest configuration is invalid."""
-        return self.finder.for_file(path)
 
     def run(
         self,
@@ -55,10 +50,13 @@ class Session:
         front_end: Iterable[Diagnostic],
         comments: Mapping[str, tuple[Comment, ...]] | None = None,
     ) -> Outcome:
-        """Check one file: its reader's diagnostics plus every enabled policy's."""
-        config = self.config_for(path)
+        """Check one file: its reader's diagnostics plus every enabled policy's.
+
+        Raises `ConfigError` when the file's nearest configuration is invalid.
+        """
+        config = self.finder.for_file(path)
         self._roots[path] = config
-        reg = self.registry if self.registry is not None else registry()
+        reg = registry()
         front_end = tuple(front_end)
         found = list(front_end)
         if not self._failures_reported:
