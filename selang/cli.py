@@ -17,7 +17,9 @@ from selang import __version__
 
 COMMAND_MODULES = (
     "selang.commands.check",
+    "selang.commands.init",
     "selang.commands.remote",
+    "selang.commands.rules",
     "selang.commands.sandbox",
 )
 

@@ -1,6 +1,8 @@
-"""One input file → a checked selection: `.sel` through resolution, `.json` through the reader.
+"""One input file → a checked selection: `.sel` through resolution, `.json` through the reader,
+then the policies of `selang.policy.engine`.
 
-This is the library entry for `check`, `compile` and `apply`; it never prints or exits.
+This is the library entry for `check`, `compile` and `apply`; it never prints or exits. An invalid
+configuration raises `selang.config.ConfigError`.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import attrs
 
 from selang.diagnostics import Diagnostic, Span, error, has_errors
 from selang.model import Selection
-from selang.parser import ParseResult
+from selang.parser import Comment, ParseResult
 
 
 @attrs.frozen
@@ -23,20 +25,55 @@ class LoadResult:
     diagnostics: tuple[Diagnostic, ...]
     # True when the input could not be read at all (missing, a folder, permissions): exit 2.
     unreadable: bool = False
+    # Reading errors that configuration ignored or downgraded: what they point at was left out
+    # of `selection`, so it must never be sent even though `check` may pass.
+    overridden: tuple[Diagnostic, ...] = ()
 
     @property
     def ok(self) -> bool:
-        return not self.unreadable and not has_errors(self.diagnostics)
+        return not self.unreadable and not has_errors(self.diagnostics) and not self.overridden
 
 
 def load_selection(path: str, shared: dict[str, ParseResult | None] | None = None) -> LoadResult:
     """Read, resolve and check one `.sel` or `.json` file."""
+    return load_selections([path], shared)[0]
+
+
+def load_selections(
+    paths: Iterable[str], shared: dict[str, ParseResult | None] | None = None
+) -> list[LoadResult]:
+    """Read, resolve and check several files as one run (shared parses, settings, suppressions)."""
+    from selang.policy.engine import Session
+
+    session = Session()
+    shared = {} if shared is None else shared
+    results = []
+    for path in paths:
+        result, comments = _read(path, shared)
+        if result.unreadable:
+            results.append(result)
+            continue
+        outcome = session.run(path, result.selection, result.diagnostics, comments)
+        results.append(
+            attrs.evolve(result, diagnostics=outcome.diagnostics, overridden=outcome.overridden)
+        )
+    unused = session.finish()
+    return [
+        attrs.evolve(r, diagnostics=r.diagnostics + unused[r.path]) if r.path in unused else r
+        for r in results
+    ]
+
+
+def _read(
+    path: str, shared: dict[str, ParseResult | None]
+) -> tuple[LoadResult, dict[str, tuple[Comment, ...]]]:
     if not os.path.isfile(path):
         why = "is a folder" if os.path.isdir(path) else "no such file"
-        return LoadResult(path, None, (error("SEL002", why, Span.point(path)),), unreadable=True)
+        problem = error("SEL002", why, Span.point(path))
+        return LoadResult(path, None, (problem,), unreadable=True), {}
     if not os.access(path, os.R_OK):
         problem = error("SEL002", "permission denied", Span.point(path))
-        return LoadResult(path, None, (problem,), unreadable=True)
+        return LoadResult(path, None, (problem,), unreadable=True), {}
     if path.endswith(".json"):
         from selang.source import read_source
         from selang.targets.cxone import read_text
@@ -44,14 +81,13 @@ def load_selection(path: str, shared: dict[str, ParseResult | None] | None = Non
         text, problem = read_source(path)
         if text is None:
             assert problem is not None
-            return LoadResult(path, None, (problem,))
+            return LoadResult(path, None, (problem,)), {}
         selection, diagnostics = read_text(text, path)
-    else:
-        from selang.resolve import resolve
+        return LoadResult(path, selection, tuple(diagnostics)), {}
+    from selang.resolve import resolve
 
-        program = resolve(path, shared=shared)
-        selection, diagnostics = program.selection, list(program.diagnostics)
-    return LoadResult(path, selection, tuple(diagnostics))
+    program = resolve(path, shared=shared)
+    return LoadResult(path, program.selection, program.diagnostics), program.comments
 
 
 def expand_paths(paths: Iterable[str]) -> Iterator[str]:
