@@ -10,12 +10,16 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import attrs
 
 from selang.diagnostics import Diagnostic, Span, error, has_errors
 from selang.model import Selection
 from selang.parser import Comment, ParseResult
+
+if TYPE_CHECKING:
+    from selang.policy.engine import Session
 
 
 @attrs.frozen
@@ -40,12 +44,45 @@ def load_selection(path: str, shared: dict[str, ParseResult | None] | None = Non
 
 
 def load_selections(
-    paths: Iterable[str], shared: dict[str, ParseResult | None] | None = None
+    paths: Iterable[str],
+    shared: dict[str, ParseResult | None] | None = None,
+    jobs: int = 1,
 ) -> list[LoadResult]:
-    """Read, resolve and check several files as one run (shared parses, settings, suppressions)."""
+    """Read, resolve and check several files as one run (shared parses, settings, suppressions).
+
+    With `jobs` > 1 and enough files, contiguous slices of `paths` are checked in worker
+    processes; the results, in input order, are the same as with one process.
+    """
     from selang.policy.engine import Session
 
+    paths = list(paths)
+    jobs = min(jobs, len(paths) // MIN_FILES_PER_JOB)
+    if jobs > 1:
+        parts = _in_workers(paths, jobs)
+    else:
+        parts = [_load_part(paths, shared, report_failures=True)]
     session = Session()
+    results: list[LoadResult] = []
+    for part_results, part_session in parts:
+        results.extend(part_results)
+        session.absorb(part_session)
+    unused = session.finish()
+    return [
+        attrs.evolve(r, diagnostics=r.diagnostics + unused[r.path]) if r.path in unused else r
+        for r in results
+    ]
+
+
+# Below this many files per worker, starting processes costs more than it saves.
+MIN_FILES_PER_JOB = 16
+
+
+def _load_part(
+    paths: list[str], shared: dict[str, ParseResult | None] | None, report_failures: bool
+) -> tuple[list[LoadResult], Session]:
+    from selang.policy.engine import Session
+
+    session = Session(report_failures=report_failures)
     shared = {} if shared is None else shared
     results = []
     for path in paths:
@@ -57,11 +94,30 @@ def load_selections(
         results.append(
             attrs.evolve(result, diagnostics=outcome.diagnostics, overridden=outcome.overridden)
         )
-    unused = session.finish()
-    return [
-        attrs.evolve(r, diagnostics=r.diagnostics + unused[r.path]) if r.path in unused else r
-        for r in results
-    ]
+    return results, session
+
+
+def _work(args: tuple[list[str], bool]) -> tuple[list[LoadResult], Session]:
+    return _load_part(args[0], None, args[1])
+
+
+def _in_workers(paths: list[str], jobs: int) -> list[tuple[list[LoadResult], Session]]:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from selang.parser import warm_up
+    from selang.policy.registry import registry
+
+    # Load the grammar and the policies once, here: forked workers inherit them ready to use.
+    warm_up()
+    registry()
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    size = -(-len(paths) // jobs)
+    # Contiguous slices keep files that share a library in one worker, parsing it once.
+    slices = [(paths[i : i + size], i == 0) for i in range(0, len(paths), size)]
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        return list(pool.map(_work, slices))
 
 
 def _read(

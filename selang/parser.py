@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import sys
 import threading
 from collections.abc import Callable
@@ -21,6 +20,7 @@ from lark import Token, Transformer, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
 from selang import ast
+from selang.cachedir import user_cache_dir
 from selang.diagnostics import Diagnostic, Span, error
 from selang.values import Date, DateTime, Scalar
 
@@ -50,21 +50,6 @@ def grammar_path() -> Path:
     return installed if installed.exists() else here.parent / "grammar" / "selang.lark"
 
 
-def _cache_dir() -> Path | None:
-    if os.name == "nt":
-        base = os.environ.get("LOCALAPPDATA")
-        root = Path(base) if base else Path.home() / "AppData" / "Local"
-    else:
-        base = os.environ.get("XDG_CACHE_HOME")
-        root = Path(base) if base else Path.home() / ".cache"
-    folder = root / "selang"
-    try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    except OSError:
-        return None
-    return folder if os.access(folder, os.W_OK) else None
-
-
 _lock = threading.Lock()
 _parser: lark.Lark | None = None
 _builder: _ToAst | None = None
@@ -77,7 +62,7 @@ def _get_parser() -> tuple[lark.Lark, _ToAst]:
         key = hashlib.sha256(
             f"{grammar}\0{lark.__version__}\0{sys.version_info[:2]}".encode()
         ).hexdigest()[:20]
-        folder = _cache_dir()
+        folder = user_cache_dir()
         cache: str | bool = str(folder / f"grammar-{key}.lark") if folder else False
         builder = _ToAst()
         _parser = lark.Lark(
@@ -91,6 +76,14 @@ def _get_parser() -> tuple[lark.Lark, _ToAst]:
         )
         _builder = builder
     return _parser, _builder
+
+
+def warm_up() -> None:
+    """Load the grammar tables and build every lexer state now rather than on first use."""
+    parse(
+        'campaign "c" { target a, "b" where f == 1 and g in (1) and h between 1 and 2 '
+        'and i starts with "x" and j is not null priority p }'
+    )
 
 
 def parse(text: str, path: str = "<input>") -> ParseResult:

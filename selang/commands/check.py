@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from selang.render import FORMATS
@@ -20,6 +21,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     check.add_argument("paths", nargs="+", metavar="PATH")
     check.add_argument("--format", choices=sorted(FORMATS), default="text")
+    check.add_argument(
+        "--jobs",
+        type=_jobs,
+        default=0,
+        metavar="N",
+        help="worker processes for large runs (default: one per core)",
+    )
     check.set_defaults(run=run_check)
 
     compile_ = sub.add_parser(
@@ -33,6 +41,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     compile_.set_defaults(run=run_compile)
 
 
+def _jobs(text: str) -> int:
+    value = int(text) if text.isdigit() else -1
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be a whole number of at least 1")
+    return value
+
+
 def run_check(args: argparse.Namespace) -> int:
     from selang import render
     from selang.config import ConfigError
@@ -41,7 +56,7 @@ def run_check(args: argparse.Namespace) -> int:
 
     files = list(expand_paths(args.paths))
     try:
-        results = load_selections(files)
+        results = load_selections(files, jobs=args.jobs or os.cpu_count() or 1)
     except ConfigError as exc:
         sys.stderr.write(f"selang: invalid configuration: {exc}\n")
         return USAGE

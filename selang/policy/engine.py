@@ -41,7 +41,8 @@ class Session:
     _suppressions: dict[str, list[Suppression]] = attrs.Factory(dict)
     _used: set[tuple[str, str, int, int]] = attrs.Factory(set)
     _roots: dict[str, Config] = attrs.Factory(dict)
-    _failures_reported: bool = False
+    # Plugin load failures are reported once per run: by the session of the run's first file.
+    report_failures: bool = True
 
     def run(
         self,
@@ -59,8 +60,8 @@ class Session:
         reg = registry()
         front_end = tuple(front_end)
         found = list(front_end)
-        if not self._failures_reported:
-            self._failures_reported = True
+        if self.report_failures:
+            self.report_failures = False
             found.extend(_failure(f, Span.point(path)) for f in reg.failures)
         if selection is not None:
             context = Context(path, config)
@@ -81,6 +82,13 @@ class Session:
         still_errors = {_identity(d) for d in kept if d.is_error}
         overridden = tuple(d for d in front_end if d.is_error and _identity(d) not in still_errors)
         return Outcome(tuple(kept), overridden)
+
+    def absorb(self, other: Session) -> None:
+        """Take in what another session (a worker's share of the same run) saw and used."""
+        for file, items in other._suppressions.items():
+            self._suppressions.setdefault(file, items)
+        self._used |= other._used
+        self._roots.update(other._roots)
 
     def finish(self) -> dict[str, tuple[Diagnostic, ...]]:
         """Unused suppressions in the files checked as roots, keyed by root path."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -63,7 +64,22 @@ class Registry:
 
 @functools.cache
 def find() -> tuple[Found, ...]:
-    """Every registered policy, sorted by entry-point name then value; imports nothing."""
+    """Every registered policy, sorted by entry-point name then value; imports nothing.
+
+    Scanning installed metadata costs more than checking a small file, so the result is kept
+    in the user's cache, keyed by every `sys.path` folder's modification time: installing or
+    removing a distribution changes its folder's mtime and so the key.
+    """
+    key = _path_key()
+    cached = _read_index(key)
+    if cached is not None:
+        return cached
+    found = _scan()
+    _write_index(key, found)
+    return found
+
+
+def _scan() -> tuple[Found, ...]:
     from importlib.metadata import entry_points
 
     seen: dict[tuple[str, str], Found] = {}
@@ -72,6 +88,55 @@ def find() -> tuple[Found, ...]:
         # The same distribution can be visible twice on sys.path (editable installs).
         seen.setdefault((ep.name, ep.value), Found(ep.name, ep.value, dist))
     return tuple(sorted(seen.values(), key=lambda f: (f.name, f.value)))
+
+
+def _path_key() -> list[object]:
+    import os
+    import sys
+
+    from selang import __version__
+
+    stamps: list[object] = [__version__, ENTRY_POINT_GROUP]
+    for entry in sys.path:
+        try:
+            stamps.append([entry, os.stat(entry or ".").st_mtime_ns])
+        except OSError:
+            stamps.append([entry, None])
+    return stamps
+
+
+def _index_path() -> Path | None:
+    from selang.cachedir import user_cache_dir
+
+    folder = user_cache_dir()
+    return folder / "entry-points.json" if folder else None
+
+
+def _read_index(key: list[object]) -> tuple[Found, ...] | None:
+    import json
+
+    path = _index_path()
+    try:
+        data = json.loads(path.read_bytes()) if path else None
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("key") != key:
+        return None
+    try:
+        return tuple(Found(*item) for item in data["found"])
+    except (TypeError, KeyError):
+        return None
+
+
+def _write_index(key: list[object], found: tuple[Found, ...]) -> None:
+    import json
+
+    from selang.cachedir import write_atomic
+
+    path = _index_path()
+    if path is not None:
+        items = [[f.name, f.value, f.dist] for f in found]
+        write_atomic(path, json.dumps({"key": key, "found": items}).encode())
 
 
 def load(found: tuple[Found, ...]) -> Registry:
@@ -109,10 +174,14 @@ def clear_cache() -> None:
 
 
 def _load_one(entry: Found) -> tuple[Policy | None, str]:
-    from importlib.metadata import EntryPoint
+    # What `EntryPoint.load` does, without importing importlib.metadata on every start.
+    import importlib
 
     try:
-        obj: Any = EntryPoint(entry.name, entry.value, "").load()
+        module, _, attr = entry.value.partition(":")
+        obj: Any = importlib.import_module(module.strip())
+        for part in filter(None, attr.strip().split(".")):
+            obj = getattr(obj, part)
         policy = obj() if isinstance(obj, type) else obj
     except Exception as exc:  # a plugin may fail in any way; it must not stop the others
         return None, f"loading it raised: {exception_text(exc)}"
