@@ -18,7 +18,7 @@ from typing import Any
 
 import attrs
 import lark
-from lark import Token, Transformer, v_args
+from lark import Token, Transformer
 from lark.common import LexerConf
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 from lark.lexer import Lexer, LexerState, PatternStr
@@ -200,9 +200,10 @@ class _ToAst(Transformer[Token, object]):
         self.comments.clear()
         self.problems.clear()
 
-    def _span(self, first: object, last: object) -> Span:
-        a = first if isinstance(first, Span) else self._of(first)
-        b = last if isinstance(last, Span) else self._of(last)
+    def _span(self, first: Any, last: Any) -> Span:
+        """From the start of `first` to the end of `last`: tokens, nodes or spans."""
+        a = first if isinstance(first, Token | Span) else first.span
+        b = last if isinstance(last, Token | Span) else last.span
         return Span(self.path, a.line, a.column, b.end_line, b.end_column)
 
     def _of(self, item: object) -> Span:
@@ -211,6 +212,8 @@ class _ToAst(Transformer[Token, object]):
         return item.span  # type: ignore[attr-defined, no-any-return]
 
     def _string(self, tok: Token) -> str:
+        if "\\" not in tok:
+            return tok[1:-1]  # the grammar admits no control characters: nothing to decode
         value: str = json.loads(tok.value)
         try:
             value.encode("utf-8")
@@ -231,18 +234,18 @@ class _ToAst(Transformer[Token, object]):
         end = Span(self.path, 1, 1, len(lines), len(lines[-1]) + 1)
         return ast.Module(tuple(children), end)
 
-    @v_args(inline=True)
-    def import_decl(self, kw: Token, path: Token) -> ast.ImportDecl:
+    def import_decl(self, children: list[Any]) -> ast.ImportDecl:
+        kw, path = children
         return ast.ImportDecl(self._string(path), self._span(kw, path))
 
-    @v_args(inline=True)
-    def list_decl(self, kw: Token, name: Token, list_id: Token) -> ast.ListDecl:
+    def list_decl(self, children: list[Any]) -> ast.ListDecl:
+        kw, name, list_id = children
         return ast.ListDecl(
             name.value, self._string(list_id), self._span(kw, list_id), self._of(name)
         )
 
-    @v_args(inline=True)
-    def segment_decl(self, kw: Token, name: Token, conds: tuple[ast.Condition, ...]) -> object:
+    def segment_decl(self, children: list[Any]) -> ast.SegmentDecl:
+        kw, name, conds = children
         last = conds[-1] if conds else name
         return ast.SegmentDecl(name.value, conds, self._span(kw, last), self._of(name))
 
@@ -261,33 +264,33 @@ class _ToAst(Transformer[Token, object]):
     def exclude_clause(self, children: list[object]) -> ast.ExcludeClause:
         return ast.ExcludeClause(tuple(children[1:]), self._span(children[0], children[-1]))  # type: ignore[arg-type]
 
-    @v_args(inline=True)
-    def where_clause(self, kw: Token, conds: tuple[ast.Condition, ...]) -> ast.WhereClause:
+    def where_clause(self, children: list[Any]) -> ast.WhereClause:
+        kw, conds = children
         return ast.WhereClause(conds, self._span(kw, conds[-1]))
 
     def priority_clause(self, children: list[Token]) -> ast.PriorityClause:
         tiers = tuple(ast.Tier(t.value, self._of(t)) for t in children[1:])
         return ast.PriorityClause(tiers, self._span(children[0], children[-1]))
 
-    @v_args(inline=True)
-    def list_name(self, tok: Token) -> ast.ListName:
+    def list_name(self, children: list[Token]) -> ast.ListName:
+        (tok,) = children
         return ast.ListName(tok.value, self._of(tok))
 
-    @v_args(inline=True)
-    def list_id(self, tok: Token) -> ast.ListId:
+    def list_id(self, children: list[Token]) -> ast.ListId:
+        (tok,) = children
         return ast.ListId(self._string(tok), self._of(tok))
 
     # conditions
     def conditions(self, children: list[object]) -> tuple[ast.Condition, ...]:
         return tuple(c for c in children if not isinstance(c, Token))  # type: ignore[misc]
 
-    @v_args(inline=True)
-    def field(self, tok: Token) -> ast.Field:
+    def field(self, children: list[Token]) -> ast.Field:
+        (tok,) = children
         name = tok.value[1:-1] if tok.type == "QUOTED_FIELD" else tok.value
         return ast.Field(name, self._of(tok))
 
-    @v_args(inline=True)
-    def scalar(self, tok: Token) -> tuple[Scalar, Token]:
+    def scalar(self, children: list[Token]) -> tuple[Scalar, Token]:
+        (tok,) = children
         kind = tok.type
         value: Scalar
         if kind == "STRING":
@@ -308,8 +311,8 @@ class _ToAst(Transformer[Token, object]):
                 value = tok.value
         return value, tok
 
-    @v_args(inline=True)
-    def comparison(self, f: ast.Field, op: Token, val: tuple[Scalar, Token]) -> ast.Comparison:
+    def comparison(self, children: list[Any]) -> ast.Comparison:
+        f, op, val = children
         return ast.Comparison(f, op.value, val[0], self._span(f, val[1]))
 
     def _membership(self, children: list[object], negated: bool) -> ast.Membership:
@@ -346,8 +349,8 @@ class _ToAst(Transformer[Token, object]):
     def is_not_null(self, children: list[object]) -> ast.NullCheck:
         return ast.NullCheck(children[0], True, self._span(children[0], children[-1]))  # type: ignore[arg-type]
 
-    @v_args(inline=True)
-    def segment_ref(self, tok: Token) -> ast.SegmentRef:
+    def segment_ref(self, children: list[Token]) -> ast.SegmentRef:
+        (tok,) = children
         return ast.SegmentRef(tok.value, self._of(tok))
 
 
