@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from selang.model import OPERATORS
-from selang.values import Scalar, kind_of
+from selang.values import Date, DateTime, Scalar, classify_string, kind_of
 
 _ORDERED = ("gt", "gte", "lt", "lte")
 _TEXT = ("starts_with", "ends_with", "contains")
 
 
+_SCALARS = (str, int, Decimal, Date, DateTime)  # bool is an int
+
+
 def _is_scalar(value: object) -> bool:
-    from decimal import Decimal
-
-    from selang.values import Date, DateTime
-
-    return isinstance(value, str | int | Decimal | bool | Date | DateTime)
+    return isinstance(value, _SCALARS)
 
 
 def check_rule(field: object, operator: object, value: object) -> str | None:
@@ -50,8 +51,6 @@ def check_rule(field: object, operator: object, value: object) -> str | None:
 
 
 def _between_problem(field: str, low: Scalar, high: Scalar) -> str | None:
-    from selang.values import classify_string
-
     lo = classify_string(low) if isinstance(low, str) else low
     hi = classify_string(high) if isinstance(high, str) else high
     if kind_of(lo) != kind_of(hi):
