@@ -43,15 +43,15 @@ def _solve_kind(of: Kind, prims: list[Primitive]) -> Any:
     return next((b for b in (True, False) if all(p.accepts(b) for p in prims)), None)
 
 
-def _kind_order(constraints: Sequence[Constraint]) -> list[Kind]:
-    # Kinds the rules mention come first so the witness looks like what was written.
-    order: dict[Kind, None] = {}
-    for c in constraints:
-        for of, _ in c.atom.constants():
-            order.setdefault(of)
-    for of in kinds.KINDS:
-        order.setdefault(of)
-    return list(order)
+_EVERY_KIND: dict[Kind, None] = dict.fromkeys(kinds.KINDS)
+
+
+def _kind_order(constraints: Sequence[Constraint]) -> dict[Kind, None]:
+    # Kinds the rules mention come first so the witness looks like what was written; a dict
+    # keeps each kind where it first appeared.
+    order = {of: None for c in constraints for of, _ in c.atom.constants()}
+    order.update(_EVERY_KIND)
+    return order
 
 
 def witness(constraints: Sequence[Constraint]) -> Scalar | _Unsatisfiable | None:
