@@ -145,18 +145,43 @@ def _is_const(value: object) -> bool:
     return const(value) is not None
 
 
+def _attainable(value: object) -> int:
+    """Whether some contact can hold exactly this constant: all can but an instant that an
+    offset puts outside the calendar's range."""
+    t = type(value)
+    if t is int or t is bool or (t is Decimal and value.is_finite()):  # type: ignore[attr-defined]
+        return HOLDS_ALONE
+    if t is str and not (len(value) >= 10 and value[0].isdigit()):  # type: ignore[arg-type]
+        return HOLDS_ALONE  # not shaped like a date (see `classify_string`)
+    c = const(value)
+    if c is None:
+        return ILL_FORMED
+    of, k = c
+    if of in _DOMAINS:
+        first, last = _DOMAINS[of]
+        return HOLDS_ALONE if first <= k <= last else UNSURE
+    return HOLDS_ALONE
+
+
 def _any_value(op: str, value: object) -> int:
-    # `eq c` holds for c, `neq c` for a value of another kind, `is null` for null or a value.
-    if op == "is_null":
+    if op == "is_null":  # null passes `is null`, any value `is not null`
         return HOLDS_ALONE if isinstance(value, bool) else ILL_FORMED
+    if op == "eq":  # the constant itself, when a contact can hold it
+        return _attainable(value)
+    # `neq c`: a value of another kind
     return HOLDS_ALONE if _is_const(value) else ILL_FORMED
 
 
 def _any_member(op: str, value: object) -> int:
-    # `in` holds for its first member, `not in` for all but finitely many values.
     if not isinstance(value, tuple | list) or not value:
         return ILL_FORMED
-    return HOLDS_ALONE if all(_is_const(item) for item in value) else ILL_FORMED
+    if op == "not_in":  # all but finitely many values
+        return HOLDS_ALONE if all(_is_const(item) for item in value) else ILL_FORMED
+    # `in`: any member a contact can hold
+    found = [_attainable(item) for item in value]
+    if ILL_FORMED in found:
+        return ILL_FORMED
+    return HOLDS_ALONE if HOLDS_ALONE in found else UNSURE
 
 
 def _any_text(op: str, value: object) -> int:

@@ -94,6 +94,9 @@ def test_a_rule_excludes_nobody_exactly_when_it_is_ignored(rule):
         R("s", "between", ("b", "a")),
         R("d", "between", (D("2023-01-02"), "2023-01-01")),
         R("x", "between", (1, "a")),
+        R("t", "eq", T("0001-01-01T00:00:00+01:00")),
+        R("t", "eq", "9999-12-31T23:59:59.999999-01:00"),
+        R("t", "in", (T("0001-01-01T00:00:00+01:00"), "9999-12-31T23:59:59.999999-01:00")),
     ],
 )
 def test_lone_rules_no_value_passes(rule):
@@ -112,6 +115,8 @@ def test_lone_rules_no_value_passes(rule):
         R("d", "between", ("2023-01-01", D("2023-01-01"))),
         R("f", "not_in", (True, False)),
         R("f", "neq", ""),
+        R("t", "neq", T("0001-01-01T00:00:00+01:00")),
+        R("t", "in", (T("0001-01-01T00:00:00+01:00"), 1)),
     ],
 )
 def test_lone_rules_at_the_edges_hold(rule):

@@ -197,7 +197,7 @@ def test_policies_do_not_run_without_a_campaign(write) -> None:
 
 
 def test_rule_excludes_nobody_only_when_ill_formed() -> None:
-    """SEL020 reports exactly the rules `implies([], rule)` holds for: those the analysis ignores."""
+    """SEL020 reports exactly the rules `implies([], rule)` holds for: the ill-formed ones."""
     from policies.tautology import RuleExcludesNobody
     from selang.analysis import implies
     from selang.diagnostics import Span
