@@ -2,7 +2,7 @@
 
 from collections.abc import Iterator
 
-from policies._analysis import contradictory
+from policies._analysis import contradictory, ruleset
 from policies._text import origin, rule_text
 from selang.diagnostics import Diagnostic, Related, Severity
 from selang.model import Rule, Selection
@@ -50,19 +50,23 @@ class RedundantRule(Policy):
         rules = selection.rules
         if len(rules) < 2 or contradictory(selection, context):
             return  # with no contact at all, every rule is implied: SEL014 says why
-        kept = set(range(len(rules)))
         found: list[tuple[int, list[Rule]]] = []
-        # Campaign rules before segment rules, later before earlier, so that what is reported
-        # is what the author of this campaign can remove.
-        order = sorted(kept, key=lambda i: (bool(rules[i].via), -i))
-        for i in order:
-            rule = rules[i]
-            # Fields never constrain each other once the whole set is satisfiable.
-            premises = [rules[j] for j in sorted(kept) if j != i and rules[j].field == rule.field]
-            if not premises or implies([], rule) or not implies(premises, rule):
+        # Fields never constrain each other once the whole set is satisfiable, so only a field
+        # with two or more (well-formed) rules can hold a redundant one. An ill-formed rule
+        # excludes nobody, so it neither is reported here nor helps imply another.
+        for positions in ruleset(selection, context).by_field.values():
+            if len(positions) < 2:
                 continue
-            kept.discard(i)
-            found.append((i, _smallest(premises, rule)))
+            kept = list(positions)
+            # Campaign rules before segment rules, later before earlier, so that what is
+            # reported is what the author of this campaign can remove.
+            for i in sorted(positions, key=lambda i: (bool(rules[i].via), -i)):
+                rule = rules[i]
+                premises = [rules[j] for j in kept if j != i]
+                if not premises or not implies(premises, rule):
+                    continue
+                kept.remove(i)
+                found.append((i, _smallest(premises, rule)))
         for i, because in sorted(found, key=lambda f: f[0]):
             rule = rules[i]
             shown = " and ".join(f"`{rule_text(r)}`" for r in because)

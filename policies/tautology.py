@@ -2,6 +2,7 @@
 
 from collections.abc import Iterator
 
+from policies._analysis import ruleset
 from policies._text import origin, rule_text
 from selang.diagnostics import Diagnostic, Severity
 from selang.model import Selection
@@ -33,12 +34,15 @@ class RuleExcludesNobody(Policy):
     severity = Severity.WARNING
 
     def check(self, selection: Selection, context: Context) -> Iterator[Diagnostic]:
-        from selang.analysis import implies
-
-        for rule in selection.rules:
-            if implies([], rule):
-                yield self.diagnostic(
-                    f"rule `{rule_text(rule)}`{origin(rule)} excludes no contact",
-                    rule.span,
-                    help="remove it",
-                )
+        # This is `implies([], rule)` for each rule, decided without the solver: under §2 a
+        # null field fails every operator but `is null`, and `is null` fails every value, so a
+        # well-formed rule always excludes someone. A rule excludes nobody exactly when the
+        # analysis ignores it as ill-formed (tests/analysis check both answers agree).
+        rules = selection.rules
+        for i in ruleset(selection, context).ignored:
+            rule = rules[i]
+            yield self.diagnostic(
+                f"rule `{rule_text(rule)}`{origin(rule)} excludes no contact",
+                rule.span,
+                help="remove it",
+            )

@@ -6,12 +6,14 @@ the reference meaning of one rule on one value.
 
 from .evaluate import evaluate
 from .normalize import RuleLike
+from .ruleset import RuleSet
 from .solver import analyse, implies
 from .verdict import Contradiction, Satisfiable, Verdict
 
 __all__ = [
     "Contradiction",
     "RuleLike",
+    "RuleSet",
     "Satisfiable",
     "Verdict",
     "analyse",

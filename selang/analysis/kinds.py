@@ -1,6 +1,7 @@
 """Kinds of scalar values and their exact comparison keys.
 
-Every comparison in the analysis goes through `key`: numbers become `Fraction` (never float),
+Every comparison in the analysis goes through `key`: numbers become `int` or `Fraction` (never
+float; the two compare and hash alike),
 dates their day ordinal, date-times whole microseconds since the epoch (the resolution of
 `datetime`, so every key is a value some contact can hold).
 """
@@ -35,8 +36,14 @@ DATETIME_MIN = _instant(dt.datetime.min)
 DATETIME_MAX = _instant(dt.datetime.max)
 
 
+_EXACT: dict[type, Kind] = {str: "string", int: "number", bool: "boolean"}
+
+
 def kind(value: object) -> Kind | None:
     """The kind of a scalar, or None for anything that is not one (`bool` is checked first)."""
+    exact = _EXACT.get(type(value))
+    if exact is not None:
+        return exact
     if isinstance(value, bool):
         return "boolean"
     if isinstance(value, int):
@@ -56,7 +63,8 @@ def kind(value: object) -> Kind | None:
 def key(of: Kind, value: Any) -> Any:
     """The exact, totally ordered stand-in for `value` within its kind."""
     if of == "number":
-        return Fraction(value)
+        # Fractions are slow to make, and an integer is already exact.
+        return value if type(value) is int else Fraction(value)
     if of == "date":
         return value.value.toordinal()
     if of == "datetime":
@@ -77,9 +85,9 @@ def scalar(of: Kind, k: Any) -> Scalar:
     return k
 
 
-def _number(k: Fraction) -> int | Decimal:
+def _number(k: int | Fraction) -> int | Decimal:
     if k.denominator == 1:
-        return k.numerator
+        return int(k.numerator)
     # Witnesses are constants, integers or midpoints of terminating decimals, so the
     # denominator is 2^a·5^b and the decimal is exact.
     digits = 0

@@ -5,6 +5,7 @@ Only this module reads rule values; `evaluate` and the solver see `Atom`s.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any, Protocol
 
 import attrs
@@ -67,16 +68,25 @@ def const(value: object) -> Const | None:
 
 def normalize(rule: object) -> Atom | None:
     """The rule as an `Atom`, or None when its shape is invalid (that is SEL015's business)."""
-    try:
-        field = getattr(rule, "field", None)
-        op = getattr(rule, "operator", None)
-        value = getattr(rule, "value", _MISSING)
-    except Exception:  # a caller's property may raise anything; ignoring beats crashing
+    read = _read(rule)
+    if read is None:
         return None
+    field, op, value = read
     if not isinstance(field, str) or op not in OPERATORS:
         return None
     arg = _argument(op, value)
     return None if arg is None else Atom(rule, field, op, arg)  # type: ignore[arg-type]
+
+
+def _read(rule: object) -> tuple[object, object, object] | None:
+    try:
+        return (
+            getattr(rule, "field", None),
+            getattr(rule, "operator", None),
+            getattr(rule, "value", _MISSING),
+        )
+    except Exception:  # a caller's property may raise anything; ignoring beats crashing
+        return None
 
 
 def _argument(op: str, value: object) -> object | None:
@@ -93,3 +103,149 @@ def _argument(op: str, value: object) -> object | None:
         return value if isinstance(value, str) else None
     # is_null
     return value if isinstance(value, bool) else None
+
+
+# --- triage: the common case without building an `Atom` ------------------------------------
+
+ILL_FORMED = 0
+"""`normalize` refuses the rule."""
+HOLDS_ALONE = 1
+"""Well-formed, and some value of its field passes it (so a field with only this rule is fine)."""
+UNSURE = 2
+"""Well-formed; whether anything passes it is left to the solver."""
+
+# Every str, int and bool is a constant (`const` never refuses one), so these skip `const`.
+_PLAIN = frozenset({str, int, bool})
+
+
+def triage(rule: object) -> tuple[str, int] | None:
+    """The rule's field and `HOLDS_ALONE` or `UNSURE`, or None exactly when `normalize` refuses it.
+
+    Reading a selection's rules costs more than deciding most of them, so this answers the
+    common shapes straight from the values, without keys or `Atom`s; the rest is `UNSURE`.
+    """
+    read = _read(rule)
+    if read is None:
+        return None
+    field, op, value = read
+    if not isinstance(field, str):
+        return None
+    check = _TRIAGE.get(op) if type(op) is str else None
+    if check is None:  # an unknown or unusual operator: the slow way decides
+        return None if normalize(rule) is None else (field, UNSURE)
+    verdict = check(op, value)
+    return None if verdict == ILL_FORMED else (field, verdict)
+
+
+def _is_const(value: object) -> bool:
+    if type(value) in _PLAIN:
+        return True
+    if type(value) is Decimal and value.is_finite():
+        return True
+    return const(value) is not None
+
+
+def _attainable(value: object) -> int:
+    """Whether some contact can hold exactly this constant: all can but an instant that an
+    offset puts outside the calendar's range."""
+    t = type(value)
+    if t is int or t is bool or (t is Decimal and value.is_finite()):  # type: ignore[attr-defined]
+        return HOLDS_ALONE
+    if t is str and not (len(value) >= 10 and value[0].isdigit()):  # type: ignore[arg-type]
+        return HOLDS_ALONE  # not shaped like a date (see `classify_string`)
+    c = const(value)
+    if c is None:
+        return ILL_FORMED
+    of, k = c
+    if of in _DOMAINS:
+        first, last = _DOMAINS[of]
+        return HOLDS_ALONE if first <= k <= last else UNSURE
+    return HOLDS_ALONE
+
+
+def _any_value(op: str, value: object) -> int:
+    if op == "is_null":  # null passes `is null`, any value `is not null`
+        return HOLDS_ALONE if isinstance(value, bool) else ILL_FORMED
+    if op == "eq":  # the constant itself, when a contact can hold it
+        return _attainable(value)
+    # `neq c`: a value of another kind
+    return HOLDS_ALONE if _is_const(value) else ILL_FORMED
+
+
+def _any_member(op: str, value: object) -> int:
+    if not isinstance(value, tuple | list) or not value:
+        return ILL_FORMED
+    if op == "not_in":  # all but finitely many values
+        return HOLDS_ALONE if all(_is_const(item) for item in value) else ILL_FORMED
+    # `in`: any member a contact can hold
+    found = [_attainable(item) for item in value]
+    if ILL_FORMED in found:
+        return ILL_FORMED
+    return HOLDS_ALONE if HOLDS_ALONE in found else UNSURE
+
+
+def _any_text(op: str, value: object) -> int:
+    # The pattern's own text starts with, ends with and contains it.
+    return HOLDS_ALONE if isinstance(value, str) else ILL_FORMED
+
+
+_DOMAINS: dict[Kind, tuple[int, int]] = {
+    "date": (kinds.DATE_MIN, kinds.DATE_MAX),
+    "datetime": (kinds.DATETIME_MIN, kinds.DATETIME_MAX),
+}
+
+
+def _bound(op: str, value: object) -> int:
+    if type(value) is int or (type(value) is Decimal and value.is_finite()):
+        return HOLDS_ALONE  # numbers are reals, unbounded either way
+    c = const(value)
+    if c is None:
+        return ILL_FORMED
+    of, k = c
+    if of == "number":
+        return HOLDS_ALONE
+    if of == "string":
+        # Every string is >= "", and none is below it.
+        return HOLDS_ALONE if op != "lt" or k != "" else UNSURE
+    if of not in _DOMAINS:
+        return UNSURE  # booleans have no order: the solver says why
+    first, last = _DOMAINS[of]
+    # Days and instants are whole steps within the calendar's range; an offset date-time can
+    # name an instant just outside it.
+    fits = {"gt": k < last, "gte": k <= last, "lt": k > first, "lte": k >= first}[op]
+    return HOLDS_ALONE if fits else UNSURE
+
+
+def _range(op: str, value: object) -> int:
+    if not isinstance(value, tuple | list) or len(value) != 2:
+        return ILL_FORMED
+    lo, hi = value
+    if type(lo) is int and type(hi) is int:
+        return HOLDS_ALONE if lo <= hi else UNSURE
+    a, b = const(lo), const(hi)
+    if a is None or b is None:
+        return ILL_FORMED
+    of = a[0]
+    if of != b[0] or of == "boolean" or a[1] > b[1]:
+        return UNSURE
+    if of in _DOMAINS:
+        first, last = _DOMAINS[of]
+        return HOLDS_ALONE if max(first, a[1]) <= min(last, b[1]) else UNSURE
+    return HOLDS_ALONE
+
+
+_TRIAGE = {
+    "eq": _any_value,
+    "neq": _any_value,
+    "is_null": _any_value,
+    "in": _any_member,
+    "not_in": _any_member,
+    "starts_with": _any_text,
+    "ends_with": _any_text,
+    "contains": _any_text,
+    "gt": _bound,
+    "gte": _bound,
+    "lt": _bound,
+    "lte": _bound,
+    "between": _range,
+}

@@ -66,7 +66,7 @@ def _dense(
     return _between(lo, inner[0] if inner else hi)
 
 
-def _between(a: Fraction | None, b: Fraction | None) -> Fraction:
+def _between(a: int | Fraction | None, b: int | Fraction | None) -> Fraction:
     """A point of the open interval (a, b), a < b, None = unbounded; whole when one fits."""
     if a is None and b is None:
         return Fraction(0)
@@ -75,7 +75,7 @@ def _between(a: Fraction | None, b: Fraction | None) -> Fraction:
     if b is None:
         return Fraction(math.floor(a) + 1)
     whole = Fraction(math.floor(a) + 1)
-    return whole if whole < b else (a + b) / 2
+    return whole if whole < b else Fraction(a + b, 2)  # keys may be ints: never `/`
 
 
 def _discrete(

@@ -6,6 +6,7 @@ in the number of rules when they spread over many fields.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from itertools import product
 from typing import Any
@@ -16,6 +17,7 @@ from . import kinds, ordered, strings
 from .constraints import Constraint, Primitive
 from .normalize import Atom, RuleLike, normalize
 from .reason import explain
+from .ruleset import RuleSet
 from .verdict import Contradiction, Satisfiable, Verdict
 
 
@@ -41,15 +43,15 @@ def _solve_kind(of: Kind, prims: list[Primitive]) -> Any:
     return next((b for b in (True, False) if all(p.accepts(b) for p in prims)), None)
 
 
-def _kind_order(constraints: Sequence[Constraint]) -> list[Kind]:
-    # Kinds the rules mention come first so the witness looks like what was written.
-    order: dict[Kind, None] = {}
-    for c in constraints:
-        for of, _ in c.atom.constants():
-            order.setdefault(of)
-    for of in kinds.KINDS:
-        order.setdefault(of)
-    return list(order)
+_EVERY_KIND: dict[Kind, None] = dict.fromkeys(kinds.KINDS)
+
+
+def _kind_order(constraints: Sequence[Constraint]) -> dict[Kind, None]:
+    # Kinds the rules mention come first so the witness looks like what was written; a dict
+    # keeps each kind where it first appeared.
+    order = {of: None for c in constraints for of, _ in c.atom.constants()}
+    order.update(_EVERY_KIND)
+    return order
 
 
 def witness(constraints: Sequence[Constraint]) -> Scalar | _Unsatisfiable | None:
@@ -104,21 +106,45 @@ def _group(rules: Iterable[RuleLike]) -> tuple[dict[str, list[Atom]], tuple[Rule
     return by_field, tuple(ignored)
 
 
-def analyse(rules: Sequence[RuleLike]) -> Verdict:
+def analyse(rules: Sequence[RuleLike] | RuleSet) -> Verdict:
     """Whether some contact passes all `rules` at once (CONTRACT §2), exactly.
 
     Rules whose value shape is invalid are ignored and listed in the verdict; this never
     raises on them. When several fields conflict, the first one (in rule order) is reported.
+    Pass a `RuleSet` to share one reading of the rules with other checks.
     """
-    by_field, ignored = _group(rules)
-    example: dict[str, Scalar | None] = {}
-    for field, atoms in by_field.items():
+    ruleset = rules if isinstance(rules, RuleSet) else RuleSet.of(rules)
+    decided: dict[str, Scalar | None] = {}
+    for field, positions in ruleset.by_field.items():
+        if ruleset.settled(positions):
+            continue  # a lone rule some value passes: its witness can wait
+        atoms = _atoms(ruleset, positions)
         value = witness([Constraint(a) for a in atoms])
         if isinstance(value, _Unsatisfiable):
             core = minimal_core(atoms)
-            return Contradiction(tuple(a.rule for a in core), explain(field, core), field, ignored)
+            return Contradiction(
+                tuple(a.rule for a in core), explain(field, core), field, ruleset.ignored_rules()
+            )
+        decided[field] = value
+    return Satisfiable(functools.partial(_example, ruleset, decided), ruleset.ignored_rules())
+
+
+def _atoms(ruleset: RuleSet, positions: list[int]) -> list[Atom]:
+    atoms = [normalize(ruleset.rules[i]) for i in positions]
+    return [a for a in atoms if a is not None]
+
+
+def _example(ruleset: RuleSet, decided: dict[str, Scalar | None]) -> dict[str, Scalar | None]:
+    """A contact passing every rule: the witnesses found while deciding, the rest found now."""
+    example: dict[str, Scalar | None] = {}
+    for field, positions in ruleset.by_field.items():
+        if field in decided:
+            example[field] = decided[field]
+            continue
+        value = witness([Constraint(a) for a in _atoms(ruleset, positions)])
+        assert not isinstance(value, _Unsatisfiable), f"`{field}` was settled satisfiable"
         example[field] = value
-    return Satisfiable(example, ignored)
+    return example
 
 
 def counterexample(

@@ -194,3 +194,27 @@ def test_policies_do_not_run_without_a_campaign(write) -> None:
     """A library is read and resolved, but no selection policy applies to it."""
     lib = write("lib.sel", "segment s = a == 1 and a == 2\n")
     assert codes(lib) == []
+
+
+def test_rule_excludes_nobody_only_when_ill_formed() -> None:
+    """SEL020 reports exactly the rules `implies([], rule)` holds for: the ill-formed ones."""
+    from policies.tautology import RuleExcludesNobody
+    from selang.analysis import implies
+    from selang.diagnostics import Span
+    from selang.model import Rule, Selection
+    from selang.policy import Context
+
+    span = Span.point("c.json")
+    rules = (
+        Rule("a", "in", (), span),
+        Rule("b", "eq", 1, span),
+        Rule("c", "is_null", "yes", span),  # type: ignore[arg-type]
+        Rule("d", "is_null", True, span),
+    )
+    selection = Selection("c", (), (), rules, (), span)
+    found = list(RuleExcludesNobody().check(selection, Context("c.json")))
+    assert [d.message for d in found] == [
+        "rule `a` excludes no contact",
+        "rule `c` excludes no contact",
+    ]
+    assert [implies([], r) for r in rules] == [True, False, True, False]
