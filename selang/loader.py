@@ -47,18 +47,21 @@ def load_selections(
     paths: Iterable[str],
     shared: dict[str, ParseResult | None] | None = None,
     jobs: int = 1,
+    keep_selections: bool = True,
 ) -> list[LoadResult]:
     """Read, resolve and check several files as one run (shared parses, settings, suppressions).
 
     With `jobs` > 1 and enough files, contiguous slices of `paths` are checked in worker
-    processes; the results, in input order, are the same as with one process.
+    processes; the results, in input order, are the same as with one process. A caller that
+    only wants diagnostics passes `keep_selections=False`, which spares sending every
+    selection back from the workers.
     """
     from selang.policy.engine import Session
 
     paths = list(paths)
     jobs = min(jobs, len(paths) // MIN_FILES_PER_JOB)
     if jobs > 1:
-        parts = _in_workers(paths, jobs)
+        parts = _in_workers(paths, jobs, keep_selections)
     else:
         parts = [_load_part(paths, shared, report_failures=True)]
     session = Session()
@@ -97,11 +100,17 @@ def _load_part(
     return results, session
 
 
-def _work(args: tuple[list[str], bool]) -> tuple[list[LoadResult], Session]:
-    return _load_part(args[0], None, args[1])
+def _work(args: tuple[list[str], bool, bool]) -> tuple[list[LoadResult], Session]:
+    paths, report_failures, keep_selections = args
+    results, session = _load_part(paths, None, report_failures)
+    if not keep_selections:
+        results = [attrs.evolve(r, selection=None) for r in results]
+    return results, session
 
 
-def _in_workers(paths: list[str], jobs: int) -> list[tuple[list[LoadResult], Session]]:
+def _in_workers(
+    paths: list[str], jobs: int, keep_selections: bool
+) -> list[tuple[list[LoadResult], Session]]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -115,7 +124,7 @@ def _in_workers(paths: list[str], jobs: int) -> list[tuple[list[LoadResult], Ses
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     size = -(-len(paths) // jobs)
     # Contiguous slices keep files that share a library in one worker, parsing it once.
-    slices = [(paths[i : i + size], i == 0) for i in range(0, len(paths), size)]
+    slices = [(paths[i : i + size], i == 0, keep_selections) for i in range(0, len(paths), size)]
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
         return list(pool.map(_work, slices))
 

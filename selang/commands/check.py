@@ -56,7 +56,8 @@ def run_check(args: argparse.Namespace) -> int:
 
     files = list(expand_paths(args.paths))
     try:
-        results = load_selections(files, jobs=args.jobs or os.cpu_count() or 1)
+        jobs = args.jobs or os.cpu_count() or 1
+        results = load_selections(files, jobs=jobs, keep_selections=False)
     except ConfigError as exc:
         sys.stderr.write(f"selang: invalid configuration: {exc}\n")
         return USAGE
