@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import hashlib
+import json
 import os
 from pathlib import Path
 
@@ -24,11 +26,31 @@ def user_cache_dir() -> Path | None:
     return folder if os.access(folder, os.W_OK) else None
 
 
+KEEP = 32  # cache files of one kind kept; older ones are removed when a new one is written
+
+
+def cache_file(kind: str, key: object) -> Path | None:
+    """The file for `key` (any JSON-able value) among the cached files of one `kind`."""
+    folder = user_cache_dir()
+    if folder is None:
+        return None
+    digest = hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()[:24]
+    return folder / kind / f"{digest}.json"
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Best effort: a cache that cannot be written is simply not used next time."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
+        path.parent.mkdir(mode=0o700, exist_ok=True)
         tmp.write_bytes(data)
         os.replace(tmp, path)
+        _prune(path.parent)
     except OSError:
         tmp.unlink(missing_ok=True)
+
+
+def _prune(folder: Path) -> None:
+    entries = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+    for old in entries[KEEP:]:
+        old.unlink(missing_ok=True)

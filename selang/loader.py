@@ -8,8 +8,7 @@ configuration raises `selang.config.ConfigError`.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
-from pathlib import Path
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 import attrs
@@ -17,6 +16,9 @@ import attrs
 from selang.diagnostics import Diagnostic, Span, error, has_errors
 from selang.model import Selection
 from selang.parser import Comment, ParseResult
+from selang.paths import expand_paths
+
+__all__ = ["LoadResult", "expand_paths", "load_selection", "load_selections"]
 
 if TYPE_CHECKING:
     from selang.policy.engine import Session
@@ -153,16 +155,3 @@ def _read(
 
     program = resolve(path, shared=shared)
     return LoadResult(path, program.selection, program.diagnostics), program.comments
-
-
-def expand_paths(paths: Iterable[str]) -> Iterator[str]:
-    """Files as given, and every `*.sel` under a folder (sorted, hidden folders skipped)."""
-    for path in paths:
-        if os.path.isdir(path):
-            found = []
-            for root, dirs, files in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                found.extend(os.path.join(root, f) for f in files if f.endswith(".sel"))
-            yield from sorted(found, key=lambda p: Path(p).parts)
-        else:
-            yield path

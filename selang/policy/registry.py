@@ -105,17 +105,17 @@ def _path_key() -> list[object]:
     return stamps
 
 
-def _index_path() -> Path | None:
-    from selang.cachedir import user_cache_dir
+def _index_path(key: list[object]) -> Path | None:
+    """One index per key, so that runs from different folders do not evict each other."""
+    from selang.cachedir import cache_file
 
-    folder = user_cache_dir()
-    return folder / "entry-points.json" if folder else None
+    return cache_file("entry-points", key)
 
 
 def _read_index(key: list[object]) -> tuple[Found, ...] | None:
     import json
 
-    path = _index_path()
+    path = _index_path(key)
     try:
         data = json.loads(path.read_bytes()) if path else None
     except (OSError, ValueError):
@@ -133,7 +133,7 @@ def _write_index(key: list[object], found: tuple[Found, ...]) -> None:
 
     from selang.cachedir import write_atomic
 
-    path = _index_path()
+    path = _index_path(key)
     if path is not None:
         items = [[f.name, f.value, f.dist] for f in found]
         write_atomic(path, json.dumps({"key": key, "found": items}).encode())

@@ -1,0 +1,20 @@
+"""Which files a command was given: files as named, and every `*.sel` below a folder."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+
+def expand_paths(paths: Iterable[str]) -> Iterator[str]:
+    """Files as given, and every `*.sel` under a folder (sorted, hidden folders skipped)."""
+    for path in paths:
+        if os.path.isdir(path):
+            found = []
+            for root, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                found.extend(os.path.join(root, f) for f in files if f.endswith(".sel"))
+            yield from sorted(found, key=lambda p: Path(p).parts)
+        else:
+            yield path
