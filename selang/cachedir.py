@@ -54,3 +54,26 @@ def _prune(folder: Path) -> None:
     entries = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
     for old in entries[KEEP:]:
         old.unlink(missing_ok=True)
+
+
+def sys_path_key() -> list[object]:
+    """Every `sys.path` folder with its modification time: installing or removing a
+    distribution changes its folder's mtime, so this changes when installed packages do."""
+    import sys
+
+    stamps: list[object] = [sys.version]
+    for entry in sys.path:
+        try:
+            stamps.append([entry, os.stat(entry or ".").st_mtime_ns])
+        except OSError:
+            stamps.append([entry, None])
+    return stamps
+
+
+def stamp(path: str) -> list[int] | None:
+    """What identifies one version of a file: modification time and size (None: absent)."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return [st.st_mtime_ns, st.st_size]

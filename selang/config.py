@@ -165,6 +165,8 @@ class Finder:
 
     def __init__(self) -> None:
         self._by_folder: dict[str, Config] = {}
+        # Every configuration file looked for, found or not: what a cached result depends on.
+        self.consulted: set[str] = set()
 
     def for_file(self, path: str) -> Config:
         return self.for_folder(os.path.dirname(os.path.abspath(path)))
@@ -178,6 +180,7 @@ class Finder:
                 found = self._by_folder[current]
                 break
             walked.append(current)
+            self.consulted.update(os.path.join(current, n) for n in CONFIG_FILES)
             found = _in_folder(current)
             if found is not None:
                 break
@@ -191,8 +194,11 @@ class Finder:
         return found
 
 
+CONFIG_FILES = ("selang.toml", "pyproject.toml")
+
+
 def _in_folder(folder: str) -> Config | None:
-    for name in ("selang.toml", "pyproject.toml"):
+    for name in CONFIG_FILES:
         candidate = os.path.join(folder, name)
         if os.path.isfile(candidate):
             found = read_file(candidate)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import attrs
 
@@ -89,6 +89,23 @@ class Diagnostic:
                 for r in self.related
             ]
         return out
+
+    @classmethod
+    def from_json(cls, obj: dict[str, Any]) -> Diagnostic:
+        """The inverse of `to_json` (used to replay cached results)."""
+
+        def span(o: dict[str, Any]) -> Span:
+            return Span(o["path"], o["line"], o["column"], o["end_line"], o["end_column"])
+
+        related = tuple(Related(span(r), r["message"]) for r in obj.get("related", ()))
+        return cls(
+            obj["code"],
+            Severity(obj["severity"]),
+            obj["message"],
+            span(obj),
+            obj.get("help"),
+            related,
+        )
 
 
 def error(code: str, message: str, span: Span, help: str | None = None) -> Diagnostic:

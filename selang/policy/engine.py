@@ -89,6 +89,7 @@ class Session:
             self._suppressions.setdefault(file, items)
         self._used |= other._used
         self._roots.update(other._roots)
+        self.finder.consulted |= other.finder.consulted
 
     def finish(self) -> dict[str, tuple[Diagnostic, ...]]:
         """Unused suppressions in the files checked as roots, keyed by root path."""

@@ -91,18 +91,10 @@ def _scan() -> tuple[Found, ...]:
 
 
 def _path_key() -> list[object]:
-    import os
-    import sys
-
     from selang import __version__
+    from selang.cachedir import sys_path_key
 
-    stamps: list[object] = [__version__, ENTRY_POINT_GROUP]
-    for entry in sys.path:
-        try:
-            stamps.append([entry, os.stat(entry or ".").st_mtime_ns])
-        except OSError:
-            stamps.append([entry, None])
-    return stamps
+    return [__version__, ENTRY_POINT_GROUP, *sys_path_key()]
 
 
 def _index_path(key: list[object]) -> Path | None:
