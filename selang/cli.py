@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from selang import __version__
 
-COMMAND_MODULES = ("selang.commands.check",)
+COMMAND_MODULES = ("selang.commands.check", "selang.commands.source")
 
 USAGE = 2
 

@@ -32,7 +32,10 @@ class LoadResult:
 def load_selection(path: str, shared: dict[str, ParseResult | None] | None = None) -> LoadResult:
     """Read, resolve and check one `.sel` or `.json` file."""
     if not os.path.isfile(path):
-        why = "is a folder" if os.path.isdir(path) else "no such file"
+        why = "no such file"
+        if os.path.isdir(path):
+            empty = list(expand_paths([path])) == [path]
+            why = "folder holds no `.sel` files" if empty else "is a folder"
         return LoadResult(path, None, (error("SEL002", why, Span.point(path)),), unreadable=True)
     if not os.access(path, os.R_OK):
         problem = error("SEL002", "permission denied", Span.point(path))
@@ -62,6 +65,7 @@ def expand_paths(paths: Iterable[str]) -> Iterator[str]:
             for root, dirs, files in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 found.extend(os.path.join(root, f) for f in files if f.endswith(".sel"))
-            yield from sorted(found, key=lambda p: Path(p).parts)
+            # A folder with nothing to check is passed on, so that it is reported, not skipped.
+            yield from sorted(found, key=lambda p: Path(p).parts) if found else [path]
         else:
             yield path
