@@ -15,7 +15,11 @@ from collections.abc import Sequence
 
 from selang import __version__
 
-COMMAND_MODULES = ("selang.commands.check", "selang.commands.source")
+COMMAND_MODULES = (
+    "selang.commands.check",
+    "selang.commands.sandbox",
+    "selang.commands.source",
+)
 
 USAGE = 2
 
@@ -36,9 +40,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     try:
-        args = parser.parse_args(args_list)
+        # A command that sets `passthrough` (the sandbox) parses its own flags.
+        args, extra = parser.parse_known_args(args_list)
+        if extra and not getattr(args, "passthrough", False):
+            parser.error(f"unrecognized arguments: {' '.join(extra)}")
     except SystemExit as exc:  # argparse exits on --help (0) and on bad usage (2)
         return exc.code if isinstance(exc.code, int) else USAGE
+    if extra:
+        args.rest = [*args.rest, *extra]
     run = getattr(args, "run", None)
     if run is None:
         parser.print_help(sys.stderr)

@@ -1,0 +1,93 @@
+"""Shared helpers for the benchmarks: timing in fresh processes and realistic inputs."""
+
+from __future__ import annotations
+
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+PY = sys.executable
+
+
+def run_time(argv: Sequence[str], cwd: str | None = None, env: dict | None = None) -> float:
+    """Wall time of one fresh process (output discarded)."""
+    start = time.perf_counter()
+    subprocess.run(argv, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def median_pair(a: Sequence[str], b: Sequence[str], runs: int, **kw: object) -> tuple[float, float]:
+    """Medians of `runs` alternating runs of two commands, so both see the same machine load."""
+    ta, tb = [], []
+    for _ in range(runs):
+        ta.append(run_time(a, **kw))  # type: ignore[arg-type]
+        tb.append(run_time(b, **kw))  # type: ignore[arg-type]
+    return statistics.median(ta), statistics.median(tb)
+
+
+FIELDS_STR = ["status", "state", "segment_code", "language", "channel", "email", "city", "tier"]
+FIELDS_NUM = ["age", "balance", "score", "attempts", "days_overdue", "tenure_months"]
+FIELDS_DATE = ["last_call_date", "signup_date", "due_date", "next_appointment"]
+
+
+def realistic_campaign(rng: random.Random, index: int, rules: int) -> str:
+    """A campaign of `rules` non-contradictory filter rules over many fields, like real ones."""
+    lines = ['import "lists.sel"', "", f'# generated campaign {index}',
+             f'campaign "campaign_{index:05d}" {{',
+             f'  target spring_leads, "list_{index:05d}a"',
+             '  exclude dnc_master, "list_dnc_state"']
+    conds = ["active_adults"]
+    for i in range(rules - 2):
+        kind = i % 6
+        if kind == 0:
+            f = f"{rng.choice(FIELDS_STR)}_{i}"
+            conds.append(f'{f} in ("CA", "NY", "TX", "WA")')
+        elif kind == 1:
+            f = f"{rng.choice(FIELDS_NUM)}_{i}"
+            lo = rng.randint(0, 50)
+            conds.append(f"{f} between {lo} and {lo + rng.randint(1, 50)}")
+        elif kind == 2:
+            f = f"{rng.choice(FIELDS_DATE)}_{i}"
+            conds.append(f"{f} > 2023-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}")
+        elif kind == 3:
+            conds.append(f"{rng.choice(FIELDS_STR)}_{i} is not null")
+        elif kind == 4:
+            conds.append(f'{rng.choice(FIELDS_STR)}_{i} starts with "A{rng.randint(0, 9)}"')
+        else:
+            conds.append(f"{rng.choice(FIELDS_NUM)}_{i} >= {rng.randint(0, 99)}.5")
+    lines.append("  where " + "\n    and ".join(conds))
+    lines.append("  priority high_value, recent_engagement, default")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+LIBRARY = """# shared lists and segments
+list dnc_master   = "list_dnc_001"
+list spring_leads = "list_123abc"
+
+segment active_adults = status == "active" and age between 18 and 65
+"""
+
+
+def make_tree(folder: Path, files: int, seed: int = 7) -> list[Path]:
+    """`files` campaigns of 40–50 rules each, sharing one library."""
+    rng = random.Random(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "lists.sel").write_text(LIBRARY)
+    paths = []
+    for i in range(files):
+        path = folder / f"campaign_{i:05d}.sel"
+        path.write_text(realistic_campaign(rng, i, rng.randint(40, 50)))
+        paths.append(path)
+    return paths
+
+
+def env_with_cache(tmp: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env["XDG_CACHE_HOME"] = tmp
+    return env

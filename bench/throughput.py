@@ -1,0 +1,51 @@
+"""Throughput: `selang check DIR` over 400 realistic files against a bare Lark LALR parse.
+
+The baseline is a fresh process that builds `Lark(grammar, parser="lalr")` and parses every
+file (what any tool on this grammar must at least do). Prints medians and ratios.
+Targets: single process <= 1.3x the baseline; `--jobs 2` >= 1.6x faster than `--jobs 1`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+from pathlib import Path
+
+from common import PY, env_with_cache, make_tree, median_pair, run_time
+
+BASELINE = """
+import sys, pathlib, lark
+grammar = pathlib.Path(sys.argv[1]).read_text()
+parser = lark.Lark(grammar, parser="lalr")
+for path in sorted(pathlib.Path(sys.argv[2]).glob("*.sel")):
+    parser.parse(path.read_text())
+"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--files", type=int, default=400)
+    args = parser.parse_args()
+    grammar = Path(__file__).resolve().parent.parent / "grammar" / "selang.lark"
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "src"
+        make_tree(src, args.files)
+        env = env_with_cache(tmp)
+        check = [PY, "-m", "selang", "check", str(src)]
+        run_time([*check, "--jobs", "1"], env=env)  # warm the grammar cache
+        base, single = median_pair(
+            [PY, "-c", BASELINE, str(grammar), str(src)], [*check, "--jobs", "1"], args.runs,
+            env=env,
+        )
+        _, double = median_pair([PY, "-c", "pass"], [*check, "--jobs", "2"], args.runs, env=env)
+    print(f"throughput  files                         {args.files}")
+    print(f"throughput  baseline(bare lark parse)     {base * 1000:8.1f} ms")
+    print(f"throughput  selang check --jobs 1         {single * 1000:8.1f} ms")
+    print(f"throughput  selang check --jobs 2         {double * 1000:8.1f} ms")
+    print(f"throughput  ratio check/baseline          {single / base:8.2f}x  (target <= 1.30)")
+    print(f"throughput  speed-up jobs 2 over jobs 1   {single / double:8.2f}x  (target >= 1.60)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,90 @@
+"""Kinds of scalar values and their exact comparison keys.
+
+Every comparison in the analysis goes through `key`: numbers become `Fraction` (never float),
+dates their day ordinal, date-times whole microseconds since the epoch (the resolution of
+`datetime`, so every key is a value some contact can hold).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from selang.values import Date, DateTime, Kind, Scalar
+
+KINDS: tuple[Kind, ...] = ("number", "string", "boolean", "date", "datetime")
+
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_MICROSECOND = dt.timedelta(microseconds=1)
+
+DATE_MIN = dt.date.min.toordinal()
+DATE_MAX = dt.date.max.toordinal()
+
+
+def _instant(value: dt.datetime) -> int:
+    # A date-time without an offset is UTC, as `DateTime.parse` reads it.
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return (value - _EPOCH) // _MICROSECOND
+
+
+DATETIME_MIN = _instant(dt.datetime.min)
+DATETIME_MAX = _instant(dt.datetime.max)
+
+
+def kind(value: object) -> Kind | None:
+    """The kind of a scalar, or None for anything that is not one (`bool` is checked first)."""
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "number"
+    if isinstance(value, Decimal | float):
+        return "number" if math.isfinite(value) else None
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, Date):
+        is_day = isinstance(value.value, dt.date) and not isinstance(value.value, dt.datetime)
+        return "date" if is_day else None
+    if isinstance(value, DateTime):
+        return "datetime" if isinstance(value.value, dt.datetime) else None
+    return None
+
+
+def key(of: Kind, value: Any) -> Any:
+    """The exact, totally ordered stand-in for `value` within its kind."""
+    if of == "number":
+        return Fraction(value)
+    if of == "date":
+        return value.value.toordinal()
+    if of == "datetime":
+        return _instant(value.value)
+    return value
+
+
+def scalar(of: Kind, k: Any) -> Scalar:
+    """The scalar a key stands for; the inverse of `key` up to how a value is written."""
+    if of == "number":
+        return _number(k)
+    if of == "date":
+        day = dt.date.fromordinal(k)
+        return Date(day, day.isoformat())
+    if of == "datetime":
+        instant = _EPOCH + k * _MICROSECOND
+        return DateTime(instant, instant.isoformat().replace("+00:00", "Z"))
+    return k
+
+
+def _number(k: Fraction) -> int | Decimal:
+    if k.denominator == 1:
+        return k.numerator
+    # Witnesses are constants, integers or midpoints of terminating decimals, so the
+    # denominator is 2^a·5^b and the decimal is exact.
+    digits = 0
+    scaled = k
+    while scaled.denominator != 1 and digits < 1000:
+        scaled *= 10
+        digits += 1
+    return Decimal(scaled.numerator).scaleb(-digits)
