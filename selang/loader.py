@@ -32,7 +32,7 @@ class LoadResult:
 def load_selection(path: str, shared: dict[str, ParseResult | None] | None = None) -> LoadResult:
     """Read, resolve and check one `.sel` or `.json` file."""
     if not os.path.isfile(path):
-        why = "no such file"
+        why = "is not a regular file" if os.path.exists(path) else "no such file"
         if os.path.isdir(path):
             empty = list(expand_paths([path])) == [path]
             why = "folder holds no `.sel` files" if empty else "is a folder"

@@ -99,6 +99,13 @@ def test_folder_without_sel_files(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert "folder holds no `.sel` files" in capsys.readouterr().out
 
 
+def test_imports_of_devices_are_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Importing a device that never ends (`/dev/zero`) is a diagnostic, not a hang."""
+    (tmp_path / "a.sel").write_text('import "/dev/zero"\n' + CAMPAIGN, encoding="utf-8")
+    assert main(["check", str(tmp_path / "a.sel")]) == 1
+    assert "is not a regular file" in capsys.readouterr().out
+
+
 def test_fmt_and_decompile_survive(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """`fmt` and `decompile` also answer broken input with diagnostics and exit 1."""
     for name in ("invalid-utf8.sel", "nul.sel", "nested-parens.sel", "unterminated.sel"):
