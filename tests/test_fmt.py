@@ -251,3 +251,13 @@ def test_fingerprint_tells_kinds_apart() -> None:
     one, dec, true = (parse(f"segment s = a == {v}").module for v in ("1", "1.0", "true"))
     assert one == dec == true
     assert len({fmt.fingerprint(m) for m in (one, dec, true)}) == 3
+
+
+def test_documented_layout_is_what_fmt_writes() -> None:
+    """The canonical-layout example in docs/language.md is a fixed point of the formatter."""
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "language.md").read_text("utf-8")
+    section = doc[doc.index("## Canonical layout") :]
+    example = section.split("```\n")[1]
+    assert formatted(example) == example
