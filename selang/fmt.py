@@ -148,16 +148,23 @@ class _Attached:
         out = cls()
         for key, start, end in leaves:
             out.leaf_line[key] = (start[0], end[0])
+        last: tuple[int, list[Comment]] | None = None  # output order and slot of the previous
         for comment in comments:
             pos = (comment.line, comment.column)
             i = bisect.bisect_left(starts, pos)  # leaves[i:] start after the comment
             if i > 0 and pos < leaves[i - 1][2]:
-                out.before.setdefault(leaves[i - 1][0], []).append(comment)
+                order, slot = 2 * (i - 1), out.before.setdefault(leaves[i - 1][0], [])
             elif lines[comment.line - 1][: comment.column - 1].strip() and i > 0:
-                out.after.setdefault(leaves[i - 1][0], []).append(comment)
+                order, slot = 2 * (i - 1) + 1, out.after.setdefault(leaves[i - 1][0], [])
             else:
                 key = leaves[i][0] if i < len(leaves) else _EOF
-                out.before.setdefault(key, []).append(comment)
+                order, slot = 2 * i, out.before.setdefault(key, [])
+            # A comment after code that follows an own-line comment (`a\n# x\n, # y\nb`) would
+            # land above it; it joins the earlier comment's place instead, order kept.
+            if last is not None and order < last[0]:
+                order, slot = last
+            slot.append(comment)
+            last = (order, slot)
         return out
 
     def inner(self, keys: list[Key]) -> bool:

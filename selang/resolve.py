@@ -95,6 +95,11 @@ class _Resolver:
                 stack.pop()
                 chain.pop()
                 continue
+            if "\0" in decl.path:  # no file system takes it, and `os` functions raise on it
+                shown = decl.path.replace("\0", "\\u0000")
+                problem = f"cannot import `{shown}`: the path holds a NUL character"
+                self.diagnostics.append(error(NAMES, problem, decl.span))
+                continue
             target = str(Path(path).parent / decl.path)
             key = _key(target)
             if key in chain:

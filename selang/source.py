@@ -32,6 +32,8 @@ def read_source(path: str) -> tuple[str | None, Diagnostic | None]:
         return None, error("SEL002", "is a folder, not a file", Span.point(path))
     except OSError as exc:
         return None, error("SEL002", f"cannot read file: {exc.strerror}", Span.point(path))
+    except ValueError:  # a NUL character in the path
+        return None, error("SEL002", "cannot read file: invalid path", Span.point(path))
     return decode(data, path)
 
 

@@ -133,3 +133,12 @@ def test_subprocess_never_shows_a_traceback(tmp_path: Path) -> None:
     assert "Traceback" not in run.stderr
     # Bad bytes, a NUL, the parentheses and the JSON are syntax errors; the chain is fine.
     assert run.stdout.count("error[SEL001]") == 4
+
+
+def test_import_path_with_nul_is_a_diagnostic(tmp_path: Path) -> None:
+    """An import path holding an escaped NUL character is SEL002, not an exception from `os`."""
+    from selang.resolve import resolve
+
+    program = resolve(str(tmp_path / "a.sel"), 'import "a\\u0000b"\n')
+    assert [d.code for d in program.diagnostics] == ["SEL002"]
+    assert "NUL" in program.diagnostics[0].message

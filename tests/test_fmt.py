@@ -261,3 +261,11 @@ def test_documented_layout_is_what_fmt_writes() -> None:
     section = doc[doc.index("## Canonical layout") :]
     example = section.split("```\n")[1]
     assert formatted(example) == example
+
+
+def test_comment_after_a_comma_keeps_its_order() -> None:
+    """An end-of-line comment after a comma that follows an own-line comment stays after it."""
+    text = 'campaign "" { priority A , A\n#0\n, #\nA } '
+    assert (
+        formatted(text) == 'campaign "" {\n  priority\n    A,\n    A,\n    #0\n    #\n    A,\n}\n'
+    )
