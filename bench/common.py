@@ -88,6 +88,13 @@ def make_tree(folder: Path, files: int, seed: int = 7) -> list[Path]:
 
 
 def env_with_cache(tmp: str) -> dict[str, str]:
+    """The environment for timed runs: a private grammar cache, and bytecode written as usual.
+
+    Some shells set PYTHONDONTWRITEBYTECODE; then an editable install recompiles every module
+    on every start while the baseline's installed packages have their bytecode, which is not
+    what a user's installed selang does.
+    """
     env = dict(os.environ)
     env["XDG_CACHE_HOME"] = tmp
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env

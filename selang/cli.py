@@ -15,30 +15,43 @@ from collections.abc import Sequence
 
 from selang import __version__
 
-COMMAND_MODULES = (
-    "selang.commands.check",
-    "selang.commands.sandbox",
-    "selang.commands.source",
-)
+# Which module registers each command: start-up builds only the parser of the command given
+# (argparse set-up for every command costs more than a whole `selang check` of a small file).
+COMMANDS = {
+    "check": "selang.commands.check",
+    "compile": "selang.commands.check",
+    "init": "selang.commands.init",
+    "plan": "selang.commands.remote",
+    "apply": "selang.commands.remote",
+    "import": "selang.commands.remote",
+    "audit": "selang.commands.remote",
+    "webhook": "selang.commands.remote",
+    "rule": "selang.commands.rules",
+    "sandbox": "selang.commands.sandbox",
+    "fmt": "selang.commands.source",
+    "decompile": "selang.commands.source",
+}
 
 USAGE = 2
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser for `command` alone, or for every command when it is None or unknown."""
     parser = argparse.ArgumentParser(
         prog="selang",
         description="Policy-as-code for outbound dialer contact selection on NICE CXone.",
     )
     parser.add_argument("--version", action="version", version=f"selang {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
+    wanted = [COMMANDS[command]] if command in COMMANDS else COMMANDS.values()
+    for name in dict.fromkeys(wanted):
         importlib.import_module(name).register(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser()
+    parser = build_parser(args_list[0] if args_list else None)
     try:
         # A command that sets `passthrough` (the sandbox) parses its own flags.
         args, extra = parser.parse_known_args(args_list)

@@ -1,6 +1,8 @@
-"""One input file → a checked selection: `.sel` through resolution, `.json` through the reader.
+"""One input file → a checked selection: `.sel` through resolution, `.json` through the reader,
+then the policies of `selang.policy.engine`.
 
-This is the library entry for `check`, `compile` and `apply`; it never prints or exits.
+This is the library entry for `check`, `compile` and `apply`; it never prints or exits. An invalid
+configuration raises `selang.config.ConfigError`.
 """
 
 from __future__ import annotations
@@ -8,12 +10,16 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import attrs
 
 from selang.diagnostics import Diagnostic, Span, error, has_errors
 from selang.model import Selection
-from selang.parser import ParseResult
+from selang.parser import Comment, ParseResult
+
+if TYPE_CHECKING:
+    from selang.policy.engine import Session
 
 
 @attrs.frozen
@@ -23,23 +29,110 @@ class LoadResult:
     diagnostics: tuple[Diagnostic, ...]
     # True when the input could not be read at all (missing, a folder, permissions): exit 2.
     unreadable: bool = False
+    # Reading errors that configuration ignored or downgraded: what they point at was left out
+    # of `selection`, so it must never be sent even though `check` may pass.
+    overridden: tuple[Diagnostic, ...] = ()
 
     @property
     def ok(self) -> bool:
-        return not self.unreadable and not has_errors(self.diagnostics)
+        return not self.unreadable and not has_errors(self.diagnostics) and not self.overridden
 
 
 def load_selection(path: str, shared: dict[str, ParseResult | None] | None = None) -> LoadResult:
     """Read, resolve and check one `.sel` or `.json` file."""
+    return load_selections([path], shared)[0]
+
+
+def load_selections(
+    paths: Iterable[str],
+    shared: dict[str, ParseResult | None] | None = None,
+    jobs: int = 1,
+) -> list[LoadResult]:
+    """Read, resolve and check several files as one run (shared parses, settings, suppressions).
+
+    With `jobs` > 1 and enough files, contiguous slices of `paths` are checked in worker
+    processes; the results, in input order, are the same as with one process.
+    """
+    from selang.policy.engine import Session
+
+    paths = list(paths)
+    jobs = min(jobs, len(paths) // MIN_FILES_PER_JOB)
+    if jobs > 1:
+        parts = _in_workers(paths, jobs)
+    else:
+        parts = [_load_part(paths, shared, report_failures=True)]
+    session = Session()
+    results: list[LoadResult] = []
+    for part_results, part_session in parts:
+        results.extend(part_results)
+        session.absorb(part_session)
+    unused = session.finish()
+    return [
+        attrs.evolve(r, diagnostics=r.diagnostics + unused[r.path]) if r.path in unused else r
+        for r in results
+    ]
+
+
+# Below this many files per worker, starting processes costs more than it saves.
+MIN_FILES_PER_JOB = 16
+
+
+def _load_part(
+    paths: list[str], shared: dict[str, ParseResult | None] | None, report_failures: bool
+) -> tuple[list[LoadResult], Session]:
+    from selang.policy.engine import Session
+
+    session = Session(report_failures=report_failures)
+    shared = {} if shared is None else shared
+    results = []
+    for path in paths:
+        result, comments = _read(path, shared)
+        if result.unreadable:
+            results.append(result)
+            continue
+        outcome = session.run(path, result.selection, result.diagnostics, comments)
+        results.append(
+            attrs.evolve(result, diagnostics=outcome.diagnostics, overridden=outcome.overridden)
+        )
+    return results, session
+
+
+def _work(args: tuple[list[str], bool]) -> tuple[list[LoadResult], Session]:
+    return _load_part(args[0], None, args[1])
+
+
+def _in_workers(paths: list[str], jobs: int) -> list[tuple[list[LoadResult], Session]]:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from selang.parser import warm_up
+    from selang.policy.registry import registry
+
+    # Load the grammar and the policies once, here: forked workers inherit them ready to use.
+    warm_up()
+    registry()
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    size = -(-len(paths) // jobs)
+    # Contiguous slices keep files that share a library in one worker, parsing it once.
+    slices = [(paths[i : i + size], i == 0) for i in range(0, len(paths), size)]
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        return list(pool.map(_work, slices))
+
+
+def _read(
+    path: str, shared: dict[str, ParseResult | None]
+) -> tuple[LoadResult, dict[str, tuple[Comment, ...]]]:
     if not os.path.isfile(path):
         why = "is not a regular file" if os.path.exists(path) else "no such file"
         if os.path.isdir(path):
             empty = list(expand_paths([path])) == [path]
             why = "folder holds no `.sel` files" if empty else "is a folder"
-        return LoadResult(path, None, (error("SEL002", why, Span.point(path)),), unreadable=True)
+        problem = error("SEL002", why, Span.point(path))
+        return LoadResult(path, None, (problem,), unreadable=True), {}
     if not os.access(path, os.R_OK):
         problem = error("SEL002", "permission denied", Span.point(path))
-        return LoadResult(path, None, (problem,), unreadable=True)
+        return LoadResult(path, None, (problem,), unreadable=True), {}
     if path.endswith(".json"):
         from selang.source import read_source
         from selang.targets.cxone import read_text
@@ -47,14 +140,13 @@ def load_selection(path: str, shared: dict[str, ParseResult | None] | None = Non
         text, problem = read_source(path)
         if text is None:
             assert problem is not None
-            return LoadResult(path, None, (problem,))
+            return LoadResult(path, None, (problem,)), {}
         selection, diagnostics = read_text(text, path)
-    else:
-        from selang.resolve import resolve
+        return LoadResult(path, selection, tuple(diagnostics)), {}
+    from selang.resolve import resolve
 
-        program = resolve(path, shared=shared)
-        selection, diagnostics = program.selection, list(program.diagnostics)
-    return LoadResult(path, selection, tuple(diagnostics))
+    program = resolve(path, shared=shared)
+    return LoadResult(path, program.selection, program.diagnostics), program.comments
 
 
 def expand_paths(paths: Iterable[str]) -> Iterator[str]:

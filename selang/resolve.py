@@ -15,7 +15,7 @@ import attrs
 from selang import ast
 from selang.diagnostics import Diagnostic, Related, Span, error
 from selang.model import ListRef, Rule, Selection, Tier
-from selang.parser import ParseResult, parse
+from selang.parser import Comment, ParseResult, parse
 from selang.rules import check_rule
 from selang.source import read_source
 
@@ -25,7 +25,7 @@ MALFORMED = "SEL015"
 # Bounds on segment expansion: far above any real selection (CXone's own limit is 50 rules),
 # low enough that a file written to blow up cannot exhaust time or memory. A step is one
 # segment a rule was expanded through, so a chain of 10,000 segments around one rule is fine.
-MAX_EXPANDED_RULES = 10_000
+MAX_EXPANDED_RULES = 1_000
 MAX_EXPANSION_STEPS = 1_000_000
 
 _COMPARE_OPS = {"==": "eq", "!=": "neq", ">": "gt", ">=": "gte", "<": "lt", "<=": "lte"}
@@ -54,6 +54,8 @@ class Program:
     module: ast.Module | None
     selection: Selection | None
     diagnostics: tuple[Diagnostic, ...]
+    # Comments of every file read, keyed by the path its spans carry (for suppressions).
+    comments: dict[str, tuple[Comment, ...]] = attrs.field(factory=dict, eq=False)
 
 
 @attrs.define
@@ -422,4 +424,9 @@ def resolve(
             selection = resolver.selection(campaigns[0])
     seen: set[Diagnostic] = set()
     unique = [d for d in resolver.diagnostics if not (d in seen or seen.add(d))]  # type: ignore[func-returns-value]
-    return Program(path, module, selection, tuple(unique))
+    comments = {
+        r.module.span.path: r.comments
+        for r in resolver.parsed.values()
+        if r is not None and r.module is not None and r.comments
+    }
+    return Program(path, module, selection, tuple(unique), comments)

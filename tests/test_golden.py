@@ -1,8 +1,9 @@
-"""Snapshot tests: every top-level file in `examples/broken/` against `tests/golden/<stem>.txt`.
+"""Golden outputs: each case in examples/broken/ (a file, or a folder with its own settings and
+imports) checked with `selang check --format text`, compared with tests/golden/<case>.txt.
 
-Adding a case is adding a file (and running once with `UPDATE_GOLDEN=1` to write its snapshot).
-A snapshot holds the command, its exit code and its exact standard output, as run from the
-repository root so that paths in it are relative.
+Adding a case is adding a file or a folder; run once with UPDATE_GOLDEN=1 to write its golden
+file, and again after an intended change. The exit code is checked against the output: 1 when
+an error is shown, 0 otherwise.
 """
 
 from __future__ import annotations
@@ -14,41 +15,41 @@ import pytest
 
 from selang.cli import main
 
-ROOT = Path(__file__).resolve().parent.parent
-BROKEN = sorted(p for p in (ROOT / "examples" / "broken").iterdir() if p.is_file())
+ROOT = Path(__file__).resolve().parents[1]
+BROKEN = ROOT / "examples" / "broken"
 GOLDEN = ROOT / "tests" / "golden"
+CASES = sorted(p for p in BROKEN.iterdir() if p.is_dir() or p.suffix in (".sel", ".json"))
 
 
-def snapshot(rel: str, capsys: pytest.CaptureFixture[str]) -> str:
-    code = main(["check", "--format", "text", rel])
-    out = capsys.readouterr().out
-    return f"$ selang check --format text {rel}\nexit {code}\n---\n{out}"
+def _golden(case: Path) -> Path:
+    return GOLDEN / f"{case.stem if case.is_file() else case.name}.txt"
 
 
-@pytest.mark.parametrize("case", BROKEN, ids=lambda p: p.name)
-def test_broken_example(
-    case: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("case", CASES, ids=lambda p: p.name)
+def test_golden(
+    case: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """The diagnostics rendered for a broken example, and its exit code, match its snapshot."""
+    """The case's rendered output matches its golden file and shows the code it is named for."""
     monkeypatch.chdir(ROOT)
-    actual = snapshot(case.relative_to(ROOT).as_posix(), capsys)
-    golden = GOLDEN / f"{case.stem}.txt"
+    code = main(["check", "--format", "text", case.relative_to(ROOT).as_posix()])
+    out = capsys.readouterr().out
+    assert code == (1 if "\nerror[" in f"\n{out}" else 0), out
+    golden = _golden(case)
     if os.environ.get("UPDATE_GOLDEN"):
-        golden.write_text(actual, encoding="utf-8")
-        return
-    assert golden.exists(), f"no snapshot for {case.name}: run with UPDATE_GOLDEN=1"
-    assert actual == golden.read_text(encoding="utf-8")
+        golden.write_text(out, encoding="utf-8")
+    assert golden.exists(), f"no golden file {golden.name}; run with UPDATE_GOLDEN=1"
+    assert out == golden.read_text(encoding="utf-8")
+    code = case.name.split("-", 1)[0]
+    assert f"[{code}]" in out
 
 
-def test_every_broken_example_fails() -> None:
-    """Each broken example's snapshot records a non-zero exit, so none passes by accident."""
-    for case in BROKEN:
-        golden = GOLDEN / f"{case.stem}.txt"
-        if golden.exists():
-            assert "\nexit 0\n" not in golden.read_text(encoding="utf-8"), case.name
+def test_every_golden_file_has_a_case() -> None:
+    """No golden file is left behind when its case is renamed or removed."""
+    expected = {_golden(case).name for case in CASES}
+    assert {p.name for p in GOLDEN.glob("*.txt")} <= expected
 
 
-def test_snapshot_names_are_unique() -> None:
-    """No two broken examples share a stem, so no two share a snapshot file."""
-    stems = [p.stem for p in BROKEN]
-    assert len(stems) == len(set(stems))
+def test_case_names_are_unique() -> None:
+    """No two cases share a name, so no two share a golden file."""
+    names = [_golden(case).name for case in CASES]
+    assert len(names) == len(set(names))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from selang.render import FORMATS
@@ -20,6 +21,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     check.add_argument("paths", nargs="+", metavar="PATH")
     check.add_argument("--format", choices=sorted(FORMATS), default="text")
+    check.add_argument(
+        "--jobs",
+        type=_jobs,
+        default=0,
+        metavar="N",
+        help="worker processes for large runs (default: one per core)",
+    )
     check.set_defaults(run=run_check)
 
     compile_ = sub.add_parser(
@@ -33,14 +41,25 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     compile_.set_defaults(run=run_compile)
 
 
+def _jobs(text: str) -> int:
+    value = int(text) if text.isdigit() else -1
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be a whole number of at least 1")
+    return value
+
+
 def run_check(args: argparse.Namespace) -> int:
     from selang import render
+    from selang.config import ConfigError
     from selang.diagnostics import has_errors
-    from selang.loader import expand_paths, load_selection
+    from selang.loader import expand_paths, load_selections
 
     files = list(expand_paths(args.paths))
-    shared: dict = {}
-    results = [load_selection(path, shared) for path in files]
+    try:
+        results = load_selections(files, jobs=args.jobs or os.cpu_count() or 1)
+    except ConfigError as exc:
+        sys.stderr.write(f"selang: invalid configuration: {exc}\n")
+        return USAGE
     seen = set()
     diagnostics = []
     for result in results:
@@ -61,15 +80,26 @@ def run_check(args: argparse.Namespace) -> int:
 
 def run_compile(args: argparse.Namespace) -> int:
     from selang import targets
+    from selang.config import ConfigError
     from selang.loader import load_selection
     from selang.render import text
 
-    result = load_selection(args.file)
+    try:
+        result = load_selection(args.file)
+    except ConfigError as exc:
+        sys.stderr.write(f"selang: invalid configuration: {exc}\n")
+        return USAGE
     if not result.ok or result.selection is None:
         sys.stderr.write(text.render(result.diagnostics))
         if result.unreadable:
             return USAGE
-        if result.selection is None and result.ok:
+        if result.overridden:
+            sys.stderr.write(text.render(result.overridden))
+            sys.stderr.write(
+                f"selang: `{args.file}` could not be read completely; configuration hides "
+                "these errors, but compiling would leave out what they point at\n"
+            )
+        elif result.selection is None and result.ok:
             sys.stderr.write(f"selang: `{args.file}` has no campaign to compile\n")
         return ERRORS
     if result.diagnostics:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import os
 from collections.abc import Sequence
 from typing import Protocol
 
@@ -10,7 +11,10 @@ from selang.diagnostics import Diagnostic
 
 FORMATS = {
     "text": "selang.render.text",
+    "concise": "selang.render.concise",
     "json": "selang.render.json",
+    "sarif": "selang.render.sarif",
+    "github": "selang.render.github",
 }
 
 
@@ -20,3 +24,11 @@ class Renderer(Protocol):
 
 def get(name: str) -> Renderer:
     return importlib.import_module(FORMATS[name])  # type: ignore[return-value]
+
+
+def relative_path(path: str) -> str:
+    """The path from the working folder (a checkout's root in CI), with forward slashes."""
+    try:
+        return os.path.relpath(path).replace(os.sep, "/")
+    except ValueError:  # another drive on Windows: keep it absolute
+        return path.replace(os.sep, "/")

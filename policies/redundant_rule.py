@@ -1,0 +1,95 @@
+"""SEL019: a filter rule that other rules already imply."""
+
+from collections.abc import Iterator
+
+from policies._analysis import contradictory
+from policies._text import origin, rule_text
+from selang.diagnostics import Diagnostic, Related, Severity
+from selang.model import Rule, Selection
+from selang.policy import Context, Policy
+
+
+class RedundantRule(Policy):
+    """A filter rule is implied by other rules and excludes no one they do not.
+
+    ## What it does
+    Decides exactly, with the same analysis as SEL014, whether every contact that passes the
+    other rules also passes this one, and names the rule (or smallest set of rules) that implies
+    it. Rules written in the campaign are reported before rules that came from a segment, and of
+    two identical rules the later one is reported.
+
+    ## Why
+    A redundant rule counts against the rule limit (SEL012) and makes the reader wonder which
+    of the two was meant. When the implying rule came from a segment, the segment may already
+    say what the campaign repeats.
+
+    ## Example
+    ```
+    campaign "campaign_xyz789" {
+      target spring_leads
+      where age >= 21 and age >= 18
+    }
+    ```
+
+    ## Use instead
+    ```
+    campaign "campaign_xyz789" {
+      target spring_leads
+      where age >= 21
+    }
+    ```
+    """
+
+    code = "SEL019"
+    name = "redundant-rule"
+    severity = Severity.WARNING
+
+    def check(self, selection: Selection, context: Context) -> Iterator[Diagnostic]:
+        from selang.analysis import implies
+
+        rules = selection.rules
+        if len(rules) < 2 or contradictory(selection, context):
+            return  # with no contact at all, every rule is implied: SEL014 says why
+        kept = set(range(len(rules)))
+        found: list[tuple[int, list[Rule]]] = []
+        # Campaign rules before segment rules, later before earlier, so that what is reported
+        # is what the author of this campaign can remove.
+        order = sorted(kept, key=lambda i: (bool(rules[i].via), -i))
+        for i in order:
+            rule = rules[i]
+            # Fields never constrain each other once the whole set is satisfiable.
+            premises = [rules[j] for j in sorted(kept) if j != i and rules[j].field == rule.field]
+            if not premises or implies([], rule) or not implies(premises, rule):
+                continue
+            kept.discard(i)
+            found.append((i, _smallest(premises, rule)))
+        for i, because in sorted(found, key=lambda f: f[0]):
+            rule = rules[i]
+            shown = " and ".join(f"`{rule_text(r)}`" for r in because)
+            yield self.diagnostic(
+                f"rule `{rule_text(rule)}`{origin(rule)} is redundant: {shown} already "
+                f"{'implies' if len(because) == 1 else 'imply'} it",
+                rule.span,
+                help="remove it; every contact it would exclude is excluded already",
+                related=tuple(
+                    Related(r.span, f"`{rule_text(r)}`{origin(r)} implies it") for r in because
+                ),
+            )
+
+
+def _smallest(premises: list[Rule], rule: Rule) -> list[Rule]:
+    """One implying rule when there is one, else a set no member of which can be dropped."""
+    from selang.analysis import implies
+
+    for single in premises:
+        if implies([single], rule):
+            return [single]
+    needed = list(premises)
+    k = 0
+    while k < len(needed):
+        rest = needed[:k] + needed[k + 1 :]
+        if implies(rest, rule):
+            needed = rest
+        else:
+            k += 1
+    return needed

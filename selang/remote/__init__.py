@@ -1,0 +1,1 @@
+"""The CXone side: settings, token, retry policy, HTTP client, plan and apply."""

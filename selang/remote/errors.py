@@ -1,0 +1,35 @@
+"""Errors the remote layer raises; each maps to one CLI exit code.
+
+Messages never carry a secret: they are built from status codes and the server's `message`.
+"""
+
+from __future__ import annotations
+
+
+class RemoteError(Exception):
+    """The server refused, or we gave up; the command exits 3."""
+
+    exit_code = 3
+
+    def __init__(self, message: str, *, status: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+class AuthError(RemoteError):
+    """The token endpoint refused us, or a fresh token was refused too (second 401)."""
+
+
+class GaveUp(RemoteError):
+    """Attempts or the overall deadline ran out."""
+
+
+class ConfigError(Exception):
+    """Missing or contradictory connection settings; the command exits 2."""
+
+    exit_code = 2
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message

@@ -1,0 +1,136 @@
+"""Connection settings from the environment and flags; the secret only from env or a file."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+import attrs
+
+from selang.remote.errors import ConfigError
+from selang.remote.retry import RetryPolicy
+
+SCOPE = "outbound:campaign:write outbound:campaign:read webhooks:write"
+
+
+@attrs.frozen
+class CxoneSettings:
+    instance_url: str
+    client_id: str
+    client_secret: str = attrs.field(repr=False)
+    basic_auth: bool = False
+    connect_timeout: float = 5.0
+    read_timeout: float = 30.0
+    scope: str = SCOPE
+
+    @property
+    def timeouts(self) -> tuple[float, float]:
+        return (self.connect_timeout, self.read_timeout)
+
+
+@attrs.frozen
+class CrmSettings:
+    webhook_url: str | None
+    sync_token: str | None = attrs.field(default=None, repr=False)
+    signing_secret: str | None = attrs.field(default=None, repr=False)
+    connect_timeout: float = 3.0
+    read_timeout: float = 10.0
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.webhook_url)
+
+
+def state_dir(flag: str | None, env: Mapping[str, str], cwd: Path | None = None) -> Path:
+    """`--state-dir`, else `SELANG_STATE_DIR`, else `.selang/` of the working directory."""
+    chosen = flag or env.get("SELANG_STATE_DIR")
+    return Path(chosen) if chosen else (cwd or Path.cwd()) / ".selang"
+
+
+def cxone_from(
+    env: Mapping[str, str],
+    *,
+    instance_url: str | None = None,
+    client_id: str | None = None,
+    client_secret_file: str | None = None,
+    basic_auth: bool = False,
+) -> CxoneSettings:
+    """Flags win over the environment; raises ConfigError naming what is missing."""
+    url = instance_url or env.get("CXONE_INSTANCE_URL")
+    if not url:
+        raise ConfigError(
+            "no CXone instance configured: set `CXONE_INSTANCE_URL` (or `--instance-url`), "
+            "or use `--sandbox` to run against the embedded sandbox"
+        )
+    if not url.startswith(("http://", "https://")):
+        raise ConfigError(f"instance url `{url}` must start with `https://` or `http://`")
+    cid = client_id or env.get("CXONE_CLIENT_ID")
+    if not cid:
+        raise ConfigError("no client id: set `CXONE_CLIENT_ID` or pass `--client-id`")
+    if client_secret_file:
+        try:
+            secret = Path(client_secret_file).read_text(encoding="utf-8").rstrip("\r\n")
+        except OSError as exc:
+            raise ConfigError(
+                f"cannot read client secret file `{client_secret_file}`: {exc.strerror}"
+            ) from None
+    else:
+        secret = env.get("CXONE_CLIENT_SECRET", "")
+    if not secret:
+        raise ConfigError(
+            "no client secret: set `CXONE_CLIENT_SECRET` or pass `--client-secret-file`"
+        )
+    return CxoneSettings(url.rstrip("/"), cid, secret, basic_auth=basic_auth, **timeouts_from(env))
+
+
+def crm_from(env: Mapping[str, str]) -> CrmSettings:
+    return CrmSettings(
+        env.get("CRM_WEBHOOK_URL") or None,
+        env.get("CRM_SYNC_TOKEN") or None,
+        env.get("CRM_SIGNING_SECRET") or None,
+    )
+
+
+def environ() -> Mapping[str, str]:
+    return os.environ
+
+
+def retry_policy_from(env: Mapping[str, str]) -> RetryPolicy:
+    """`SELANG_RETRY_*` tune the bounds (CI on a slow link, or tests that must not sleep)."""
+    default = RetryPolicy()
+    names = {
+        "SELANG_RETRY_ATTEMPTS": "max_attempts",
+        "SELANG_RETRY_BASE_DELAY": "base_delay",
+        "SELANG_RETRY_MAX_DELAY": "max_delay",
+        "SELANG_RETRY_AFTER_MAX": "max_retry_after",
+        "SELANG_RETRY_DEADLINE": "deadline",
+    }
+    values: dict[str, float | int] = {}
+    for var, field in names.items():
+        raw = env.get(var)
+        if not raw:
+            continue
+        try:
+            number = float(raw)
+        except ValueError:
+            raise ConfigError(f"`{var}` must be a number, not `{raw}`") from None
+        if number < 0:
+            raise ConfigError(f"`{var}` must not be negative")
+        values[field] = int(number) if isinstance(getattr(default, field), int) else number
+    return attrs.evolve(default, **values)
+
+
+def timeouts_from(env: Mapping[str, str]) -> dict[str, float]:
+    out = {}
+    for var, field in (
+        ("SELANG_CONNECT_TIMEOUT", "connect_timeout"),
+        ("SELANG_READ_TIMEOUT", "read_timeout"),
+    ):
+        raw = env.get(var)
+        if raw:
+            try:
+                out[field] = float(raw)
+            except ValueError:
+                raise ConfigError(f"`{var}` must be a number of seconds, not `{raw}`") from None
+    return out

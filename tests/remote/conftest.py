@@ -1,0 +1,87 @@
+"""Fixtures for the remote tests: fake CXone and CRM servers, fast retry bounds, CLI env."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from selang.remote.client import CxoneClient
+from selang.remote.retry import RetryPolicy
+from selang.remote.settings import CxoneSettings
+from tests.remote.servers import FakeCrm, FakeCxone
+
+# tiny waits so the whole suite runs in seconds; the bounds are what is under test
+FAST = RetryPolicy(
+    max_attempts=8, base_delay=0.001, max_delay=0.01, max_retry_after=0.02, deadline=10
+)
+
+SEL = {
+    "targetListIds": ["list_a", "list_b"],
+    "exclusionListIds": ["list_dnc"],
+    "filterRules": [{"field": "status", "operator": "eq", "value": "active"}],
+    "priorityOrder": ["high", "default"],
+}
+
+SOURCE = """campaign "{cid}" {{
+  target "list_a", "list_b"
+  exclude "list_dnc"
+  where status == "active"
+  priority high, default
+}}
+"""
+
+
+@pytest.fixture
+def cx() -> Iterator[FakeCxone]:
+    with FakeCxone() as server:
+        yield server
+
+
+@pytest.fixture
+def crm() -> Iterator[FakeCrm]:
+    with FakeCrm() as server:
+        yield server
+
+
+def make_client(server: Any, policy: RetryPolicy = FAST, **kw: Any) -> CxoneClient:
+    settings = CxoneSettings(
+        server.url,
+        server.client_id,
+        server.client_secret,
+        connect_timeout=kw.pop("connect_timeout", 2.0),
+        read_timeout=kw.pop("read_timeout", 2.0),
+        **kw,
+    )
+    return CxoneClient(settings, policy=policy)
+
+
+def write_sel(folder: Path, cid: str, text: str | None = None) -> str:
+    path = folder / f"{cid}.sel"
+    path.write_text(text if text is not None else SOURCE.format(cid=cid), encoding="utf-8")
+    return str(path)
+
+
+@pytest.fixture
+def cli_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, cx: FakeCxone, crm: FakeCrm) -> Path:
+    """Environment for `selang.cli.main`: the fake CXone, the fake CRM, fast retries."""
+    state = tmp_path / "state"
+    for var, value in {
+        "CXONE_INSTANCE_URL": cx.url,
+        "CXONE_CLIENT_ID": cx.client_id,
+        "CXONE_CLIENT_SECRET": cx.client_secret,
+        "CRM_WEBHOOK_URL": crm.url,
+        "CRM_SYNC_TOKEN": "sync-token-1",
+        "SELANG_STATE_DIR": str(state),
+        "SELANG_RETRY_BASE_DELAY": "0.001",
+        "SELANG_RETRY_MAX_DELAY": "0.01",
+        "SELANG_RETRY_AFTER_MAX": "0.02",
+        "SELANG_RETRY_DEADLINE": "10",
+        "SELANG_READ_TIMEOUT": "2",
+    }.items():
+        monkeypatch.setenv(var, value)
+    monkeypatch.delenv("CRM_SIGNING_SECRET", raising=False)
+    monkeypatch.chdir(tmp_path)
+    return state

@@ -1,0 +1,83 @@
+"""A canary client secret full of awkward characters is encoded right and never leaks."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from urllib.parse import parse_qs, quote, quote_plus
+
+import pytest
+
+from selang.cli import main
+from tests.remote.conftest import write_sel
+from tests.remote.servers import FakeCrm, FakeCxone
+
+CANARY = "c&n%a+r=y/?#é CANARY-7f3a"
+FORMS = (CANARY, quote_plus(CANARY), quote(CANARY, safe=""), CANARY.encode("utf-8").hex())
+
+
+def everything_written(root: Path) -> bytes:
+    return b"\n".join(p.read_bytes() for p in root.rglob("*") if p.is_file())
+
+
+@pytest.mark.parametrize("source", ["env", "file"])
+def test_canary_secret_never_leaks(
+    cli_env: Path,
+    cx: FakeCxone,
+    crm: FakeCrm,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+    source: str,
+) -> None:
+    """The secret reaches the token endpoint intact and appears in no output, file, URL or event."""
+    caplog.set_level(logging.DEBUG)
+    cx.client_secret = CANARY
+    extra: list[str] = []
+    if source == "file":
+        secret_file = tmp_path / "secret.txt"
+        secret_file.write_text(CANARY + "\n", encoding="utf-8")
+        monkeypatch.delenv("CXONE_CLIENT_SECRET")
+        extra = ["--client-secret-file", str(secret_file)]
+    else:
+        monkeypatch.setenv("CXONE_CLIENT_SECRET", CANARY)
+    monkeypatch.setenv("CRM_SIGNING_SECRET", "whsec_c2lnbmluZy1rZXk=")
+    for cid in ("c1", "c2", "c3"):
+        cx.add_campaign(cid)
+    # a careless server that echoes the secret back in error messages
+    cx.fault("PATCH", "/c2", status=400, body={"message": f"bad request for {CANARY}"})
+    cx.fault("GET", "/c3", status=403, body={"message": f"forbidden: {CANARY}"})
+    files = [write_sel(tmp_path, cid) for cid in ("c1", "c2", "c3")]
+    plan = tmp_path / "plan.json"
+    metrics = tmp_path / "m.prom"
+
+    assert main(["plan", files[0], "--out", str(plan), *extra]) == 0
+    assert main(["apply", *files, "--yes", "--metrics-file", str(metrics), *extra]) == 3
+    assert main(["audit", "log", "--format", "json"]) == 0
+    assert main(["webhook", "list", *extra]) == 0
+    cx.revoke_tokens()
+    cx.client_secret = "rotated"  # now the token endpoint refuses us, echoing nothing useful
+    assert main(["import", "c1", *extra]) == 3
+
+    token_bodies = [s.body for s in cx.log if s.path == "/api/v2/oauth/token"]
+    assert token_bodies and all(
+        parse_qs(b.decode("ascii"))["client_secret"] == [CANARY] for b in token_bodies
+    )
+    captured = capsys.readouterr()
+    haystacks = {
+        "stdout": captured.out.encode(),
+        "stderr": captured.err.encode(),
+        "logs": caplog.text.encode(),
+        "state and outputs": everything_written(tmp_path),
+        "urls": "\n".join(s.path for s in cx.log).encode(),
+        "api bodies": b"\n".join(s.body for s in cx.log if "oauth" not in s.path),
+        "crm": b"\n".join(s.body + repr(s.headers).encode() for s in crm.received),
+    }
+    if source == "file":  # the secret file itself is ours to hold, not a leak
+        haystacks["state and outputs"] = everything_written(cli_env) + metrics.read_bytes()
+    for name, data in haystacks.items():
+        for form in FORMS:
+            assert form.encode() not in data, f"secret found in {name}"
+    assert "bad request for ***" in captured.err and "forbidden: ***" in captured.err
+    assert len(crm.delivered) == 1
