@@ -11,6 +11,7 @@ import bisect
 import json
 from collections.abc import Iterator
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -18,6 +19,9 @@ from selang import ast
 from selang.diagnostics import Diagnostic, Span, error
 from selang.names import is_plain_field
 from selang.parser import Comment, parse
+
+if TYPE_CHECKING:
+    from selang.policy.suppressions import Suppression
 from selang.values import Date, DateTime, Scalar, json_text
 
 LINE_LENGTH = 100
@@ -403,7 +407,38 @@ def format_source(text: str, path: str) -> tuple[str | None, list[Diagnostic]]:
             help="the file was left as it is; please report it with the file attached",
         )
         return None, [problem]
+    assert again.module is not None
+    before = _suppressed(path, parsed.module, parsed.comments, text)
+    after = _suppressed(path, again.module, again.comments, out)
+    for (suppression, covered), (_, now) in zip(before, after, strict=True):
+        if covered != now:
+            problem = error(
+                FORMAT_FAILED,
+                f"formatting would change what `selang: ignore[{suppression.code}]` silences",
+                suppression.span,
+                help="a suppression covers its own line, and the line below when it is alone "
+                "on its line; put it after or above the one condition, item or clause it is "
+                "for, then format again",
+            )
+            return None, [problem]
     return out, list(parsed.diagnostics)
+
+
+def _suppressed(
+    path: str, module: ast.Module, comments: tuple[Comment, ...], text: str
+) -> list[tuple[Suppression, frozenset[int]]]:
+    """Each `# selang: ignore[...]` code with the leaves (by position in the file) it covers.
+
+    Diagnostics point at the line a declaration, clause, condition, list item or tier starts
+    on, so a layout that keeps these sets keeps every suppression's effect.
+    """
+    from selang.policy.suppressions import parse as suppressions
+
+    found = suppressions(path, comments, text)
+    if not found:
+        return []
+    lines = [start[0] for _, start, _ in _leaves(module)]
+    return [(s, frozenset(i for i, line in enumerate(lines) if line in s.lines)) for s in found]
 
 
 def fingerprint(node: object) -> object:

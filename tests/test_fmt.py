@@ -269,3 +269,24 @@ def test_comment_after_a_comma_keeps_its_order() -> None:
     assert (
         formatted(text) == 'campaign "" {\n  priority\n    A,\n    A,\n    #0\n    #\n    A,\n}\n'
     )
+
+
+def test_suppression_that_would_cover_other_code_is_refused() -> None:
+    """A `selang: ignore` at the end of a line that formatting splits is reported, not moved."""
+    text = 'campaign "c" {\n  target "t"\n  where a == 1 and b == 2  # selang: ignore[SEL019]\n}\n'
+    out, diagnostics = format_source(text, "t.sel")
+    assert out is None
+    assert [(d.code, d.span.line) for d in diagnostics] == [(fmt.FORMAT_FAILED, 3)]
+    assert "selang: ignore[SEL019]" in diagnostics[0].message
+
+
+def test_suppressions_on_their_own_lines_are_formatted() -> None:
+    """Suppressions that keep covering the same code do not stop the formatter."""
+    text = (
+        'campaign "c" { target "t"\n  # selang: ignore[SEL019]\n  where a == 1'
+        "  # selang: ignore[SEL022]\n    and b == 2 }"
+    )
+    assert formatted(text) == (
+        'campaign "c" {\n  target "t"\n\n  # selang: ignore[SEL019]\n'
+        "  where a == 1  # selang: ignore[SEL022]\n    and b == 2\n}\n"
+    )
