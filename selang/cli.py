@@ -28,6 +28,8 @@ COMMANDS = {
     "webhook": "selang.commands.remote",
     "rule": "selang.commands.rules",
     "sandbox": "selang.commands.sandbox",
+    "fmt": "selang.commands.source",
+    "decompile": "selang.commands.source",
 }
 
 USAGE = 2

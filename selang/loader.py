@@ -135,7 +135,10 @@ def _read(
     path: str, shared: dict[str, ParseResult | None]
 ) -> tuple[LoadResult, dict[str, tuple[Comment, ...]]]:
     if not os.path.isfile(path):
-        why = "is a folder" if os.path.isdir(path) else "no such file"
+        why = "is not a regular file" if os.path.exists(path) else "no such file"
+        if os.path.isdir(path):
+            empty = list(expand_paths([path])) == [path]
+            why = "folder holds no `.sel` files" if empty else "is a folder"
         problem = error("SEL002", why, Span.point(path))
         return LoadResult(path, None, (problem,), unreadable=True), {}
     if not os.access(path, os.R_OK):

@@ -15,6 +15,7 @@ def expand_paths(paths: Iterable[str]) -> Iterator[str]:
             for root, dirs, files in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 found.extend(os.path.join(root, f) for f in files if f.endswith(".sel"))
-            yield from sorted(found, key=lambda p: Path(p).parts)
+            # A folder with nothing to check is passed on, so that it is reported, not skipped.
+            yield from sorted(found, key=lambda p: Path(p).parts) if found else [path]
         else:
             yield path

@@ -22,7 +22,28 @@ from selang.source import read_source
 NAMES = "SEL002"
 MALFORMED = "SEL015"
 
+# Bounds on segment expansion: far above any real selection (CXone's own limit is 50 rules),
+# low enough that a file written to blow up cannot exhaust time or memory. A step is one
+# segment a rule was expanded through, so a chain of 10,000 segments around one rule is fine.
+MAX_EXPANDED_RULES = 1_000
+MAX_EXPANSION_STEPS = 1_000_000
+
 _COMPARE_OPS = {"==": "eq", "!=": "neq", ">": "gt", ">=": "gte", "<": "lt", "<=": "lte"}
+
+
+_Item = Rule | ast.SegmentRef
+# The segments a rule was expanded through, innermost first, as linked pairs shared by rules.
+_Via = tuple[str, "_Via"] | None
+_WALKING, _DONE = object(), object()
+
+
+def _via_tuple(via: _Via) -> tuple[str, ...]:
+    """Outermost first, as `Rule.via` holds it."""
+    names: list[str] = []
+    while via is not None:
+        names.append(via[0])
+        via = via[1]
+    return tuple(reversed(names))
 
 
 @attrs.frozen
@@ -49,7 +70,8 @@ class _Resolver:
     parsed: dict[str, ParseResult | None] = attrs.Factory(dict)
     lists: dict[str, _Definition] = attrs.Factory(dict)
     segments: dict[str, _Definition] = attrs.Factory(dict)
-    expanded: dict[str, tuple[Rule, ...]] = attrs.Factory(dict)
+    own: dict[str, list[_Item]] = attrs.Factory(dict)
+    state: dict[str, object] = attrs.Factory(dict)  # segments walked for cycles
     # Parse results shared across the files of one run: a library imported by 400 campaigns is
     # read and parsed once.
     shared: dict[str, ParseResult | None] = attrs.Factory(dict)
@@ -74,6 +96,11 @@ class _Resolver:
             if decl is None:
                 stack.pop()
                 chain.pop()
+                continue
+            if "\0" in decl.path:  # no file system takes it, and `os` functions raise on it
+                shown = decl.path.replace("\0", "\\u0000")
+                problem = f"cannot import `{shown}`: the path holds a NUL character"
+                self.diagnostics.append(error(NAMES, problem, decl.span))
                 continue
             target = str(Path(path).parent / decl.path)
             key = _key(target)
@@ -165,58 +192,113 @@ class _Resolver:
         return ListRef(decl.list_id, ref.span, ref.name)
 
     def rules(self, conditions: tuple[ast.Condition, ...]) -> list[Rule]:
+        """The rules of a `where` clause, segments expanded in place.
+
+        The walk is iterative and the segments a rule came through are kept as linked pairs
+        shared between rules (a tuple is made only for each rule returned), so a long chain of
+        segments costs time in proportion to its length. The expanded size is bounded, so that
+        segments that double at every level cannot exhaust time or memory.
+        """
         out: list[Rule] = []
-        for cond in conditions:
-            if isinstance(cond, ast.SegmentRef):
-                out.extend(attrs.evolve(r, via=(cond.name, *r.via)) for r in self.segment(cond))
-            else:
-                rule = _rule(cond)
-                problem = check_rule(rule.field, rule.operator, rule.value)
-                if problem:
-                    self.diagnostics.append(error(MALFORMED, problem, cond.span))
-                else:
-                    out.append(rule)
+        rules = steps = 0
+        stack: list[tuple[Iterator[_Item], _Via]] = [(iter(self._items(conditions)), None)]
+        on_path: set[str] = set()
+        while stack:
+            items, via = stack[-1]
+            item = next(items, None)
+            if item is None:
+                stack.pop()
+                if via is not None:
+                    on_path.discard(via[0])
+                continue
+            if isinstance(item, Rule):
+                if via is None:
+                    out.append(item)
+                    continue
+                names = _via_tuple(via)
+                rules, steps = rules + 1, steps + len(names)
+                if rules > MAX_EXPANDED_RULES or steps > MAX_EXPANSION_STEPS:
+                    self._too_large(names[0], rules > MAX_EXPANDED_RULES)
+                    return out
+                out.append(attrs.evolve(item, via=names))
+                continue
+            if item.name not in self.segments or item.name in on_path:
+                continue  # reported when the segments were checked
+            on_path.add(item.name)
+            stack.append((iter(self._own(item.name)), (item.name, via)))
         return out
 
-    def segment(self, ref: ast.SegmentRef) -> tuple[Rule, ...]:
-        """Expand a segment, iteratively, so that long chains of segments cannot overflow."""
-        if ref.name in self.expanded:
-            return self.expanded[ref.name]
-        if ref.name not in self.segments:
-            self._unknown("segment", ref.name, ref.span, self.segments)
-            return ()
-        # Post-order walk over segment references, detecting cycles on the way.
-        on_path: list[str] = []
-        stack: list[tuple[str, bool]] = [(ref.name, False)]
-        while stack:
-            name, done = stack.pop()
-            if name in self.expanded:
+    def _too_large(self, outer: str, rules: bool) -> None:
+        span = self.segments[outer].node.name_span
+        if rules:
+            message = f"segment `{outer}` expands to more than {MAX_EXPANDED_RULES} rules"
+            help = "a segment that uses another one twice doubles in size"
+        else:
+            message = (
+                f"segment `{outer}` is too large to expand: its rules are nested under more "
+                f"than {MAX_EXPANSION_STEPS} segment references in all"
+            )
+            help = "write the conditions of a long chain of segments into fewer segments"
+        self.diagnostics.append(error(NAMES, message, span, help=help))
+
+    def _items(self, conditions: tuple[ast.Condition, ...]) -> list[_Item]:
+        """Conditions as rules and references to known segments; problems reported here."""
+        items: list[_Item] = []
+        for cond in conditions:
+            if isinstance(cond, ast.SegmentRef):
+                if cond.name not in self.segments:
+                    self._unknown("segment", cond.name, cond.span, self.segments)
+                items.append(cond)
                 continue
+            rule = _rule(cond)
+            problem = check_rule(rule.field, rule.operator, rule.value)
+            if problem:
+                self.diagnostics.append(error(MALFORMED, problem, cond.span))
+            else:
+                items.append(rule)
+        return items
+
+    def _own(self, name: str) -> list[_Item]:
+        """A segment's own conditions, checked once."""
+        found = self.own.get(name)
+        if found is None:
             decl = self.segments[name].node
             assert isinstance(decl, ast.SegmentDecl)
-            if done:
-                on_path.remove(name)
-                self.expanded[name] = tuple(self.rules(decl.conditions))
+            found = self.own[name] = self._items(decl.conditions)
+        return found
+
+    def check_segments(self, names: list[str]) -> None:
+        """Check these segments and every one they use, reporting each cycle once.
+
+        Depth-first over the graph of segment references, iteratively; an edge back to a
+        segment still being walked closes a cycle.
+        """
+        for root in names:
+            if root in self.state or root not in self.segments:
                 continue
-            if name in on_path:
-                continue
-            on_path.append(name)
-            stack.append((name, True))
-            for cond in decl.conditions:
-                if not isinstance(cond, ast.SegmentRef) or cond.name in self.expanded:
+            self.state[root] = _WALKING
+            stack: list[tuple[str, Iterator[_Item]]] = [(root, iter(self._own(root)))]
+            while stack:
+                name, items = stack[-1]
+                item = next(items, None)
+                if item is None:
+                    self.state[name] = _DONE
+                    stack.pop()
                     continue
-                if cond.name in on_path:
+                if not isinstance(item, ast.SegmentRef) or item.name not in self.segments:
+                    continue
+                seen = self.state.get(item.name)
+                if seen is _WALKING:
                     self.diagnostics.append(
                         error(
                             NAMES,
-                            f"segment `{cond.name}` refers to itself through `{name}`",
-                            cond.span,
+                            f"segment `{item.name}` refers to itself through `{name}`",
+                            item.span,
                         )
                     )
-                    self.expanded[cond.name] = ()
-                elif cond.name in self.segments:
-                    stack.append((cond.name, False))
-        return self.expanded[ref.name]
+                elif seen is None:
+                    self.state[item.name] = _WALKING
+                    stack.append((item.name, iter(self._own(item.name))))
 
     def _unknown(self, kind: str, name: str, span: Span, known: dict[str, _Definition]) -> None:
         close = difflib.get_close_matches(name, list(known), n=1)
@@ -326,11 +408,18 @@ def resolve(
                     related=(Related(campaigns[0].span, "first campaign here"),),
                 )
             )
-        # Resolve every segment, used or not, so that a library's mistakes show up too.
-        for name, definition in list(resolver.segments.items()):
-            if definition.path == path:
-                node = definition.node
-                resolver.segment(ast.SegmentRef(name, node.span))
+        # Check every segment, used or not, so that a library's mistakes show up too; then
+        # those the campaign uses, so that each cycle is reported once, before expansion.
+        own = [n for n, d in resolver.segments.items() if d.path == path]
+        used = [
+            c.name
+            for campaign in campaigns[:1]
+            for clause in campaign.clauses
+            if isinstance(clause, ast.WhereClause)
+            for c in clause.conditions
+            if isinstance(c, ast.SegmentRef)
+        ]
+        resolver.check_segments(own + used)
         if campaigns:
             selection = resolver.selection(campaigns[0])
     seen: set[Diagnostic] = set()

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+import os
+import stat
 
 from selang.diagnostics import Diagnostic, Span, error
 
@@ -12,16 +13,27 @@ MAX_BYTES = 64 * 1024 * 1024  # a selection is never this large; refuse rather t
 def read_source(path: str) -> tuple[str | None, Diagnostic | None]:
     """The text with `\\n` line ends, or a diagnostic saying why it cannot be read."""
     try:
-        size = Path(path).stat().st_size
-        if size > MAX_BYTES:
+        info = os.stat(path)
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError(path)
+        # A device or a pipe (`import "/dev/zero"`) would never end or would block.
+        if not stat.S_ISREG(info.st_mode):
+            return None, error("SEL002", "is not a regular file", Span.point(path))
+        if info.st_size > MAX_BYTES:
+            size = info.st_size
             return None, error("SEL001", f"file is too large ({size} bytes)", Span.point(path))
-        data = Path(path).read_bytes()
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_BYTES + 1)
+        if len(data) > MAX_BYTES:
+            return None, error("SEL001", "file is too large", Span.point(path))
     except FileNotFoundError:
         return None, error("SEL002", "no such file", Span.point(path))
     except IsADirectoryError:
         return None, error("SEL002", "is a folder, not a file", Span.point(path))
     except OSError as exc:
         return None, error("SEL002", f"cannot read file: {exc.strerror}", Span.point(path))
+    except ValueError:  # a NUL character in the path
+        return None, error("SEL002", "cannot read file: invalid path", Span.point(path))
     return decode(data, path)
 
 

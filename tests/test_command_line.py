@@ -27,6 +27,8 @@ def test_sandbox_takes_its_own_flags() -> None:
     """`python -m selang sandbox --help` reaches the sandbox's parser, which lists its flags."""
     out = subprocess.run(
         [sys.executable, "-m", "selang", "sandbox", "--help"],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     assert "--rate-limit" in out and "--state-dir" in out

@@ -1,7 +1,9 @@
 """Golden outputs: each case in examples/broken/ (a file, or a folder with its own settings and
 imports) checked with `selang check --format text`, compared with tests/golden/<case>.txt.
 
-Run with UPDATE_GOLDEN=1 to rewrite the golden files after an intended change.
+Adding a case is adding a file or a folder; run once with UPDATE_GOLDEN=1 to write its golden
+file, and again after an intended change. The exit code is checked against the output: 1 when
+an error is shown, 0 otherwise.
 """
 
 from __future__ import annotations
@@ -29,8 +31,9 @@ def test_golden(
 ) -> None:
     """The case's rendered output matches its golden file and shows the code it is named for."""
     monkeypatch.chdir(ROOT)
-    main(["check", "--format", "text", case.relative_to(ROOT).as_posix()])
+    code = main(["check", "--format", "text", case.relative_to(ROOT).as_posix()])
     out = capsys.readouterr().out
+    assert code == (1 if "\nerror[" in f"\n{out}" else 0), out
     golden = _golden(case)
     if os.environ.get("UPDATE_GOLDEN"):
         golden.write_text(out, encoding="utf-8")
@@ -44,3 +47,9 @@ def test_every_golden_file_has_a_case() -> None:
     """No golden file is left behind when its case is renamed or removed."""
     expected = {_golden(case).name for case in CASES}
     assert {p.name for p in GOLDEN.glob("*.txt")} <= expected
+
+
+def test_case_names_are_unique() -> None:
+    """No two cases share a name, so no two share a golden file."""
+    names = [_golden(case).name for case in CASES]
+    assert len(names) == len(set(names))
