@@ -37,10 +37,14 @@ FIELDS_DATE = ["last_call_date", "signup_date", "due_date", "next_appointment"]
 
 def realistic_campaign(rng: random.Random, index: int, rules: int) -> str:
     """A campaign of `rules` non-contradictory filter rules over many fields, like real ones."""
-    lines = ['import "lists.sel"', "", f'# generated campaign {index}',
-             f'campaign "campaign_{index:05d}" {{',
-             f'  target spring_leads, "list_{index:05d}a"',
-             '  exclude dnc_master, "list_dnc_state"']
+    lines = [
+        'import "lists.sel"',
+        "",
+        f"# generated campaign {index}",
+        f'campaign "campaign_{index:05d}" {{',
+        f'  target spring_leads, "list_{index:05d}a"',
+        '  exclude dnc_master, "list_dnc_state"',
+    ]
     conds = ["active_adults"]
     for i in range(rules - 2):
         kind = i % 6

@@ -35,7 +35,9 @@ def main() -> None:
         check = [PY, "-m", "selang", "check", str(src)]
         run_time([*check, "--jobs", "1"], env=env)  # warm the grammar cache
         base, single = median_pair(
-            [PY, "-c", BASELINE, str(grammar), str(src)], [*check, "--jobs", "1"], args.runs,
+            [PY, "-c", BASELINE, str(grammar), str(src)],
+            [*check, "--jobs", "1"],
+            args.runs,
             env=env,
         )
         _, double = median_pair([PY, "-c", "pass"], [*check, "--jobs", "2"], args.runs, env=env)

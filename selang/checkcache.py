@@ -32,7 +32,7 @@ def _code_stamps() -> list[object]:
 
     out: list[object] = [selang.__version__]
     for package in (selang, policies):
-        for folder in package.__path__:
+        for folder in getattr(package, "__path__", ()):
             for root, dirs, files in os.walk(folder):
                 dirs[:] = sorted(d for d in dirs if d != "__pycache__")
                 for name in sorted(files):

@@ -34,6 +34,8 @@ class LoadResult:
     # Reading errors that configuration ignored or downgraded: what they point at was left out
     # of `selection`, so it must never be sent even though `check` may pass.
     overridden: tuple[Diagnostic, ...] = ()
+    # The files the result depends on: the input and all it imports or tried to import.
+    files: tuple[str, ...] = attrs.field(default=(), eq=False)
 
     @property
     def ok(self) -> bool:
@@ -50,13 +52,15 @@ def load_selections(
     shared: dict[str, ParseResult | None] | None = None,
     jobs: int = 1,
     keep_selections: bool = True,
+    consulted: set[str] | None = None,
 ) -> list[LoadResult]:
     """Read, resolve and check several files as one run (shared parses, settings, suppressions).
 
     With `jobs` > 1 and enough files, contiguous slices of `paths` are checked in worker
     processes; the results, in input order, are the same as with one process. A caller that
     only wants diagnostics passes `keep_selections=False`, which spares sending every
-    selection back from the workers.
+    selection back from the workers. `consulted`, when given, receives every file the results
+    depend on (inputs, imports, configuration files looked for).
     """
     from selang.policy.engine import Session
 
@@ -72,6 +76,9 @@ def load_selections(
         results.extend(part_results)
         session.absorb(part_session)
     unused = session.finish()
+    if consulted is not None:
+        consulted.update(session.finder.consulted)
+        consulted.update(f for r in results for f in r.files)
     return [
         attrs.evolve(r, diagnostics=r.diagnostics + unused[r.path]) if r.path in unused else r
         for r in results
@@ -140,10 +147,10 @@ def _read(
             empty = list(expand_paths([path])) == [path]
             why = "folder holds no `.sel` files" if empty else "is a folder"
         problem = error("SEL002", why, Span.point(path))
-        return LoadResult(path, None, (problem,), unreadable=True), {}
+        return LoadResult(path, None, (problem,), unreadable=True, files=(path,)), {}
     if not os.access(path, os.R_OK):
         problem = error("SEL002", "permission denied", Span.point(path))
-        return LoadResult(path, None, (problem,), unreadable=True), {}
+        return LoadResult(path, None, (problem,), unreadable=True, files=(path,)), {}
     if path.endswith(".json"):
         from selang.source import read_source
         from selang.targets.cxone import read_text
@@ -151,10 +158,11 @@ def _read(
         text, problem = read_source(path)
         if text is None:
             assert problem is not None
-            return LoadResult(path, None, (problem,)), {}
+            return LoadResult(path, None, (problem,), files=(path,)), {}
         selection, diagnostics = read_text(text, path)
-        return LoadResult(path, selection, tuple(diagnostics)), {}
+        return LoadResult(path, selection, tuple(diagnostics), files=(path,)), {}
     from selang.resolve import resolve
 
     program = resolve(path, shared=shared)
-    return LoadResult(path, program.selection, program.diagnostics), program.comments
+    result = LoadResult(path, program.selection, program.diagnostics, files=program.files)
+    return result, program.comments

@@ -56,6 +56,8 @@ class Program:
     diagnostics: tuple[Diagnostic, ...]
     # Comments of every file read, keyed by the path its spans carry (for suppressions).
     comments: dict[str, tuple[Comment, ...]] = attrs.field(factory=dict, eq=False)
+    # Every file the result depends on: each one read or looked for (a missing import too).
+    files: tuple[str, ...] = attrs.field(default=(), eq=False)
 
 
 @attrs.define
@@ -75,6 +77,7 @@ class _Resolver:
     # Parse results shared across the files of one run: a library imported by 400 campaigns is
     # read and parsed once.
     shared: dict[str, ParseResult | None] = attrs.Factory(dict)
+    files: list[str] = attrs.Factory(list)
 
     # --- imports ---------------------------------------------------------------------------
     def load(self, root: str, text: str | None = None) -> ast.Module | None:
@@ -141,6 +144,7 @@ class _Resolver:
         return result.module
 
     def _parse_file(self, path: str, via: ast.ImportDecl | None) -> ParseResult | None:
+        self.files.append(path)
         key = _key(path)
         if key in self.shared and via is not None:
             return self.shared[key]
@@ -429,4 +433,4 @@ def resolve(
         for r in resolver.parsed.values()
         if r is not None and r.module is not None and r.comments
     }
-    return Program(path, module, selection, tuple(unique), comments)
+    return Program(path, module, selection, tuple(unique), comments, tuple(resolver.files))

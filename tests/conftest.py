@@ -1,6 +1,8 @@
-"""Shared test settings: Hypothesis profiles, chosen with `HYPOTHESIS_PROFILE` (default `ci`)."""
+"""Shared test settings: Hypothesis profiles, chosen with `HYPOTHESIS_PROFILE` (default `ci`),
+and a private cache folder so that no test reads what an earlier run left in the user's cache."""
 
 import os
+import tempfile
 
 from hypothesis import HealthCheck, settings
 
@@ -18,3 +20,5 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="selang-test-cache-")

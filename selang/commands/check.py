@@ -5,8 +5,12 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from selang.render import FORMATS
+
+if TYPE_CHECKING:
+    from selang.diagnostics import Diagnostic
 
 OK, ERRORS, USAGE = 0, 1, 2
 
@@ -27,6 +31,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         default=0,
         metavar="N",
         help="worker processes for large runs (default: one per core)",
+    )
+    check.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="check everything again instead of reusing the results of an identical earlier "
+        "run (also: SELANG_NO_CACHE=1)",
     )
     check.set_defaults(run=run_check)
 
@@ -49,18 +59,45 @@ def _jobs(text: str) -> int:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from selang import render
-    from selang.config import ConfigError
+    from selang import checkcache, render
     from selang.diagnostics import has_errors
-    from selang.loader import expand_paths, load_selections
+    from selang.paths import expand_paths
 
     files = list(expand_paths(args.paths))
+    use_cache = not args.no_cache and checkcache.enabled()
+    cached = checkcache.lookup(files) if use_cache else None
+    if cached is not None:
+        diagnostics, unreadable = cached
+    else:
+        found = _check(files, args.jobs)
+        if found is None:
+            return USAGE
+        diagnostics, unreadable, consulted = found
+        if use_cache:
+            checkcache.store(files, consulted, diagnostics, unreadable)
+    sys.stdout.write(render.get(args.format).render(diagnostics))
+    if args.format == "text":
+        from selang.render.text import summary
+
+        sys.stderr.write(summary(diagnostics, len(files)))
+    if unreadable:
+        return USAGE
+    return ERRORS if has_errors(diagnostics) else OK
+
+
+def _check(files: list[str], jobs: int) -> tuple[list[Diagnostic], bool, set[str]] | None:
+    """Every file's diagnostics, de-duplicated and sorted; None when the settings are invalid."""
+    from selang.config import ConfigError
+    from selang.loader import load_selections
+
+    consulted: set[str] = set()
     try:
-        jobs = args.jobs or os.cpu_count() or 1
-        results = load_selections(files, jobs=jobs, keep_selections=False)
+        results = load_selections(
+            files, jobs=jobs or os.cpu_count() or 1, keep_selections=False, consulted=consulted
+        )
     except ConfigError as exc:
         sys.stderr.write(f"selang: invalid configuration: {exc}\n")
-        return USAGE
+        return None
     seen = set()
     diagnostics = []
     for result in results:
@@ -69,14 +106,7 @@ def run_check(args: argparse.Namespace) -> int:
                 seen.add(d)
                 diagnostics.append(d)
     diagnostics.sort(key=lambda d: d.sort_key())
-    sys.stdout.write(render.get(args.format).render(diagnostics))
-    if args.format == "text":
-        from selang.render.text import summary
-
-        sys.stderr.write(summary(diagnostics, len(files)))
-    if any(r.unreadable for r in results):
-        return USAGE
-    return ERRORS if has_errors(diagnostics) else OK
+    return diagnostics, any(r.unreadable for r in results), consulted
 
 
 def run_compile(args: argparse.Namespace) -> int:

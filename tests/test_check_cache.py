@@ -1,0 +1,92 @@
+"""The check cache: an unchanged run reuses its results; any change to what it read does not."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from selang import checkcache
+from selang.cli import main
+
+PAST = time.time() - 60  # older than the racy window, so results may be kept
+
+
+def write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    os.utime(path, (PAST, PAST))
+
+
+@pytest.fixture
+def tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("SELANG_NO_CACHE", raising=False)
+    write(tmp_path / "lib.sel", 'list dnc = "list_dnc"\n')
+    write(tmp_path / "c.sel", 'import "lib.sel"\ncampaign "c" {\n  target "t"\n  exclude dnc\n}\n')
+    return tmp_path
+
+
+def check(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
+    code = main(["check", "--format", "concise", *args])
+    return code, capsys.readouterr().out
+
+
+def forbid_loading(monkeypatch: pytest.MonkeyPatch) -> None:
+    import selang.loader
+
+    def fail(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the files were checked again")
+
+    monkeypatch.setattr(selang.loader, "load_selections", fail)
+
+
+def test_unchanged_run_is_replayed(tree: Path, capsys, monkeypatch) -> None:
+    """A second identical run prints the same output without checking anything again."""
+    first = check(capsys, "c.sel")
+    forbid_loading(monkeypatch)
+    assert check(capsys, "c.sel") == first
+
+
+def test_changed_import_is_checked_again(tree: Path, capsys) -> None:
+    """Editing an imported library invalidates the campaign's cached result."""
+    assert check(capsys, "c.sel") == (0, "")
+    write(tree / "lib.sel", 'list dnc = "t"\n')  # now the exclusion overlaps the target
+    code, out = check(capsys, "c.sel")
+    assert code == 1 and "SEL011" in out
+
+
+def test_new_configuration_file_is_noticed(tree: Path, capsys) -> None:
+    """A selang.toml created next to the file changes the result, though no input changed."""
+    check(capsys, "c.sel")
+    write(tree / "selang.toml", 'required-exclusions = ["list_other"]\n')
+    code, out = check(capsys, "c.sel")
+    assert code == 1 and "SEL021" in out
+
+
+def test_missing_import_that_appears_is_noticed(tree: Path, capsys) -> None:
+    """An import that did not exist is looked for again once the file is there."""
+    write(tree / "d.sel", 'import "later.sel"\ncampaign "d" {\n  target x\n}\n')
+    assert check(capsys, "d.sel")[0] == 1
+    write(tree / "later.sel", 'list x = "list_x"\n')
+    assert check(capsys, "d.sel") == (0, "")
+
+
+def test_recent_changes_are_not_cached(tree: Path, capsys, monkeypatch) -> None:
+    """Results that depend on a file changed moments ago are not kept (its mtime may repeat)."""
+    (tree / "c.sel").write_text((tree / "c.sel").read_text())  # mtime: now
+    check(capsys, "c.sel")
+    assert checkcache.lookup(["c.sel"]) is None
+
+
+def test_no_cache_flag_and_variable_check_again(tree: Path, capsys, monkeypatch) -> None:
+    """`--no-cache` and SELANG_NO_CACHE=1 always check the files again."""
+    check(capsys, "c.sel")
+    forbid_loading(monkeypatch)
+    with pytest.raises(AssertionError, match="checked again"):
+        check(capsys, "--no-cache", "c.sel")
+    monkeypatch.setenv("SELANG_NO_CACHE", "1")
+    with pytest.raises(AssertionError, match="checked again"):
+        check(capsys, "c.sel")
