@@ -32,3 +32,15 @@ def test_sandbox_takes_its_own_flags() -> None:
         check=True,
     ).stdout
     assert "--rate-limit" in out and "--state-dir" in out
+
+
+def test_sandbox_mode_creates_the_campaigns_it_is_given(tmp_path, capsys) -> None:
+    """`plan`/`apply --sandbox` on a user's own campaign works: the sandbox creates it first."""
+    src = tmp_path / "mine.sel"
+    src.write_text('campaign "campaign_of_my_own" {\n  target "list_a"\n  where age >= 21\n}\n')
+    state = str(tmp_path / "state")
+    assert main(["plan", "--sandbox", "--state-dir", state, str(src)]) == 0
+    assert "campaign `campaign_of_my_own` (version 1" in capsys.readouterr().out
+    assert main(["apply", "--sandbox", "--yes", "--state-dir", state, str(src)]) == 0
+    assert main(["plan", "--sandbox", "--state-dir", state, str(src), "--detailed-exitcode"]) == 0
+    assert "no changes" in capsys.readouterr().out

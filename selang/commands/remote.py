@@ -155,8 +155,12 @@ def _preflight(args: argparse.Namespace) -> None:
 
 
 @contextlib.contextmanager
-def _connect(args: argparse.Namespace) -> Iterator[CxoneClient]:
-    """A client for the configured instance, or for the embedded sandbox with `--sandbox`."""
+def _connect(args: argparse.Namespace, campaigns: Sequence[str] = ()) -> Iterator[CxoneClient]:
+    """A client for the configured instance, or for the embedded sandbox with `--sandbox`.
+
+    The embedded sandbox is for trying selang on one's own files, so the `campaigns` about to
+    be planned or applied are created in it (as realistic seed documents) when missing.
+    """
     from selang.remote.client import CxoneClient
     from selang.remote.settings import CxoneSettings, cxone_from, retry_policy_from
 
@@ -181,7 +185,7 @@ def _connect(args: argparse.Namespace) -> Iterator[CxoneClient]:
         raise ConfigError("the embedded sandbox is not available in this installation") from None
     sandbox_dir = _state_dir(args) / "sandbox"
     sandbox_dir.mkdir(parents=True, exist_ok=True)
-    with sandbox.running(state_dir=sandbox_dir, port=0) as box:
+    with sandbox.running(state_dir=sandbox_dir, port=0, campaigns=campaigns) as box:
         settings = CxoneSettings(box.url, box.client_id, box.client_secret)
         with CxoneClient(settings, policy=policy) as client:
             yield client
@@ -278,7 +282,7 @@ def run_plan(args: argparse.Namespace) -> int:
     desired, code = _load(args.files)
     if code != OK:
         return code
-    with _connect(args) as client:
+    with _connect(args, [d.campaign_id for d in desired]) as client:
         engine = Engine(client)
         changes = [engine.read_plan(d) for d in desired]
     for change in changes:
@@ -331,7 +335,7 @@ def run_apply(args: argparse.Namespace) -> int:
         pinned, strict = [None] * len(desired), False
 
     state_dir = _state_dir(args)
-    with _connect(args) as client:
+    with _connect(args, [d.campaign_id for d in desired]) as client:
         from selang.remote.settings import crm_from
 
         notify = crm_from(os.environ).configured
