@@ -1,15 +1,29 @@
 # Everyday tasks. `make test` is what CI runs; `make test-deep` runs the property tests with
-# many more examples (HYPOTHESIS_PROFILE=deep), for before a release or after a grammar change.
+# many more examples (HYPOTHESIS_PROFILE=deep), for before a release or after a grammar change;
+# `make bench` runs the benchmarks of BENCHMARKS.md.
 
 PYTHON ?= .venv/bin/python
 
-.PHONY: test test-deep lint
+.PHONY: test test-deep lint bench quickstart
 
 test:
 	$(PYTHON) -m pytest
 
 test-deep:
-	HYPOTHESIS_PROFILE=deep $(PYTHON) -m pytest tests/properties
+	HYPOTHESIS_PROFILE=deep $(PYTHON) -m pytest tests/properties tests/analysis
+
+# Each benchmark prints its ratio against a baseline measured in the same run.
+bench:
+	cd bench && ../$(PYTHON) startup.py
+	cd bench && ../$(PYTHON) throughput.py
+	cd bench && ../$(PYTHON) analysis.py
+	cd bench && ../$(PYTHON) policy_cost.py
+	cd bench && ../$(PYTHON) apply.py
+
+quickstart:
+	$(PYTHON) -m selang check examples/lists.sel examples/campaigns
+	$(PYTHON) -m selang plan --sandbox examples/campaigns/*.sel
+	$(PYTHON) -m selang apply --sandbox --yes examples/campaigns/*.sel
 
 lint:
 	$(PYTHON) -m ruff check .
