@@ -11,7 +11,6 @@ from selang import ast
 from selang.diagnostics import Diagnostic, Span, error
 from selang.fmt import print_module
 from selang.model import Rule, Selection
-from selang.names import is_plain_name
 from selang.values import Scalar
 
 UNWRITABLE = "SEL090"
@@ -56,16 +55,7 @@ def to_source(selection: Selection, default_id: str | None = None) -> str:
         clauses.append(ast.WhereClause(tuple(_condition(r) for r in selection.rules), span))
     if selection.priority:
         for tier in selection.priority:
-            if not is_plain_name(tier.name):
-                raise DecompileError(
-                    error(
-                        UNWRITABLE,
-                        f"tier `{_shown(tier.name)}` cannot be written as a `.sel` name",
-                        tier.span,
-                        help="tier names are identifiers (letters, digits, `_` and `.`, "
-                        "not starting with a digit) other than a keyword",
-                    )
-                )
+            _writable_string(tier.name, tier.span, "tier name")
         tiers = tuple(ast.Tier(t.name, t.span) for t in selection.priority)
         clauses.append(ast.PriorityClause(tiers, span))
     module = ast.Module((ast.CampaignDecl(campaign_id, tuple(clauses), span),), span)

@@ -17,7 +17,7 @@ import attrs
 
 from selang import ast
 from selang.diagnostics import Diagnostic, Span, error
-from selang.names import is_plain_field
+from selang.names import is_plain_field, is_plain_name
 from selang.parser import Comment, parse
 
 if TYPE_CHECKING:
@@ -39,6 +39,11 @@ _EOF: Key = ("eof", 0)
 def string_text(text: str) -> str:
     """A string literal with JSON escapes; characters outside ASCII are kept as they are."""
     return json.dumps(text, ensure_ascii=False)
+
+
+def tier_text(name: str) -> str:
+    """A priority tier: bare when it is an identifier, else quoted (`"High Value"`)."""
+    return name if is_plain_name(name) else string_text(name)
 
 
 def field_text(name: str) -> str:
@@ -273,7 +278,7 @@ class _Printer:
             self.conditions(clause.conditions, INDENT, "where ", _key("h", clause))
             return
         if isinstance(clause, ast.PriorityClause):
-            word, items = "priority", [(t.name, _key("n", t)) for t in clause.tiers]
+            word, items = "priority", [(tier_text(t.name), _key("n", t)) for t in clause.tiers]
         else:
             word = "target" if isinstance(clause, ast.TargetClause) else "exclude"
             items = [(_list_ref_text(r), _key("n", r)) for r in clause.lists]

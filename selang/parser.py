@@ -269,7 +269,10 @@ class _ToAst(Transformer[Token, object]):
         return ast.WhereClause(conds, self._span(kw, conds[-1]))
 
     def priority_clause(self, children: list[Token]) -> ast.PriorityClause:
-        tiers = tuple(ast.Tier(t.value, self._of(t)) for t in children[1:])
+        tiers = tuple(
+            ast.Tier(t.value if t.type == "NAME" else self._string(t), self._of(t))
+            for t in children[1:]
+        )
         return ast.PriorityClause(tiers, self._span(children[0], children[-1]))
 
     def list_name(self, children: list[Token]) -> ast.ListName:
