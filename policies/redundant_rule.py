@@ -16,7 +16,8 @@ class RedundantRule(Policy):
     Decides exactly, with the same analysis as SEL014, whether every contact that passes the
     other rules also passes this one, and names the rule (or smallest set of rules) that implies
     it. Rules written in the campaign are reported before rules that came from a segment, and of
-    two identical rules the later one is reported.
+    two identical rules the later one is reported. A selection over the rule limit (SEL012) is
+    not searched for redundant rules: it is refused anyway.
 
     ## Why
     A redundant rule counts against the rule limit (SEL012) and makes the reader wonder which
@@ -50,6 +51,10 @@ class RedundantRule(Policy):
         rules = selection.rules
         if len(rules) < 2 or contradictory(selection, context):
             return  # with no contact at all, every rule is implied: SEL014 says why
+        if len(rules) > context.config.max_rules:
+            # Past the rule limit the selection is refused (SEL012) whatever else holds, and
+            # the pairwise search here grows with the square of the rules on a field.
+            return
         found: list[tuple[int, list[Rule]]] = []
         # Fields never constrain each other once the whole set is satisfiable, so only a field
         # with two or more (well-formed) rules can hold a redundant one. An ill-formed rule

@@ -78,20 +78,27 @@ def _satisfiable(atoms: Iterable[Atom]) -> bool:
 
 
 def minimal_core(atoms: Sequence[Atom]) -> list[Atom]:
-    """Deletion filter: drop each atom whose absence keeps the rest unsatisfiable.
+    """A minimal unsatisfiable subset of `atoms` (which must be unsatisfiable), in input order.
 
-    Satisfiability is monotone (fewer rules, more contacts), so every atom that survives
-    is needed in the final set too: the result is minimal.
+    QuickXplain (Junker, 2004): split the candidates in halves and recurse, so a core of k rules
+    among n costs O(k log n) satisfiability checks instead of the n a deletion filter needs.
+    That keeps a contradiction among thousands of rules on one field from taking minutes.
+    Satisfiability is monotone (fewer rules, more contacts), which is what makes it minimal.
     """
-    core = list(atoms)
-    i = 0
-    while i < len(core):
-        rest = core[:i] + core[i + 1 :]
-        if _satisfiable(rest):
-            i += 1
-        else:
-            core = rest
-    return core
+    return _quickxplain([], False, list(atoms))
+
+
+def _quickxplain(background: list[Atom], added: bool, candidates: list[Atom]) -> list[Atom]:
+    # Recursion depth is log2(len(candidates)): no risk of overflow.
+    if added and not _satisfiable(background):
+        return []
+    if len(candidates) <= 1:
+        return candidates
+    half = len(candidates) // 2
+    first, second = candidates[:half], candidates[half:]
+    from_second = _quickxplain(background + first, bool(first), second)
+    from_first = _quickxplain(background + from_second, bool(from_second), first)
+    return from_first + from_second
 
 
 def _group(rules: Iterable[RuleLike]) -> tuple[dict[str, list[Atom]], tuple[RuleLike, ...]]:
