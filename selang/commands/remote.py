@@ -457,12 +457,15 @@ def run_import(args: argparse.Namespace) -> int:
         sys.stderr.write(text.render(diagnostics))
         _err(f"campaign `{args.campaign_id}` holds a selection selang cannot read")
         return REMOTE
+    from selang.decompile import DecompileError, to_source
+
     try:
-        from selang.decompile import to_source
-    except ImportError:
-        _err("`import` needs the decompiler, which is not available in this installation")
-        return USAGE
-    print(to_source(attrs.evolve(selection, campaign_id=args.campaign_id)), end="")
+        source = to_source(attrs.evolve(selection, campaign_id=args.campaign_id))
+    except DecompileError as exc:
+        sys.stderr.write(text.render([exc.diagnostic]))
+        _err(f"campaign `{args.campaign_id}` holds a selection `.sel` cannot express")
+        return REMOTE
+    print(source, end="")
     return OK
 
 

@@ -240,3 +240,42 @@ def test_revoked_credentials_exit_3(
     assert main(["apply", write_sel(tmp_path, "c1"), "--yes"]) == 3
     assert "refused a fresh access token" in capsys.readouterr().err
     assert cx.count("GET") == 2 and cx.count("PATCH") == 0
+
+
+def test_import_prints_source_that_compiles_back(
+    cli_env: Path, cx: FakeCxone, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`import` prints `.sel` whose compiled JSON is the live campaign's selection."""
+    live = {
+        "targetListIds": ["list_a"],
+        "exclusionListIds": ["list_dnc"],
+        "filterRules": [
+            {"field": "Last Call", "operator": "gte", "value": "2024-01-01"},
+            {"field": "score", "operator": "between", "value": [1.50, 9]},
+        ],
+        "priorityOrder": ["High Value", "default"],
+    }
+    cx.add_campaign("c1", live)
+    assert main(["import", "c1"]) == 0
+    source = tmp_path / "c1.sel"
+    source.write_text(capsys.readouterr().out)
+    assert main(["compile", str(source)]) == 0
+    assert json.loads(capsys.readouterr().out) == json.loads(json.dumps(live))
+
+
+def test_import_of_an_unwritable_selection_exits_3(
+    cli_env: Path, cx: FakeCxone, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A live field name `.sel` cannot spell is a diagnostic and exit 3, not a traceback."""
+    cx.add_campaign(
+        "c1",
+        {
+            "targetListIds": ["list_a"],
+            "exclusionListIds": [],
+            "filterRules": [{"field": "a`b", "operator": "eq", "value": 1}],
+            "priorityOrder": [],
+        },
+    )
+    assert main(["import", "c1"]) == 3
+    err = capsys.readouterr().err
+    assert "SEL090" in err and "cannot express" in err
