@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, settings
 settings.register_profile(
     "ci",
     derandomize=True,
+    database=None,
     max_examples=150,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
