@@ -8,12 +8,22 @@ from collections.abc import Sequence
 from selang.diagnostics import Diagnostic, Span
 
 
-@functools.lru_cache(maxsize=64)
 def _lines(path: str) -> tuple[str, ...]:
+    from selang.cachedir import stamp
+
+    # Keyed by the file's stamp too, so a long-lived process never shows an edited file's old text.
+    return _lines_of(path, tuple(stamp(path) or ()))
+
+
+@functools.lru_cache(maxsize=64)
+def _lines_of(path: str, _stamp: tuple[int, ...]) -> tuple[str, ...]:
     from selang.source import read_source
 
     text, _ = read_source(path)
     return tuple(text.split("\n")) if text is not None else ()
+
+
+WIDTH = 100  # longest source excerpt shown; a longer line is cut around the span
 
 
 def _excerpt(span: Span, gutter: int) -> list[str]:
@@ -22,12 +32,23 @@ def _excerpt(span: Span, gutter: int) -> list[str]:
         return []
     source = lines[span.line - 1].replace("\t", " ")
     end = span.end_column if span.end_line == span.line else len(source) + 1
-    width = max(1, end - span.column)
+    start = span.column - 1
+    width = max(1, min(end - span.column, WIDTH))
+    if len(source) > WIDTH:
+        # Show a window of the line around the span, marking what was cut with `...`.
+        left = max(0, min(start - 20, len(source) - WIDTH))
+        right = left + WIDTH
+        shown = source[left:right]
+        prefix = "..." if left else ""
+        suffix = "..." if right < len(source) else ""
+        source = prefix + shown + suffix
+        start = start - left + len(prefix)
+        width = max(1, min(width, len(prefix) + WIDTH - start))
     pad = " " * gutter
     return [
         f"{pad} |",
         f"{str(span.line).rjust(gutter)} | {source}",
-        f"{pad} | {' ' * (span.column - 1)}{'^' * width}",
+        f"{pad} | {' ' * start}{'^' * width}",
     ]
 
 
