@@ -109,7 +109,10 @@ class ApplyMachine(RuleBasedStateMachine):
         self.applied += len(applied)
         live = planning.normalise(self.box.campaign(cid)["contactSelection"])
         if applied:
-            last = [r for r in audit.records(self.state) if r.campaign_id == cid][-1]
+            # Records are kept in the order the appliers finished, which in a race need not be
+            # the server's order; the server's order is the version each write produced.
+            mine = [r for r in audit.records(self.state) if r.campaign_id == cid]
+            last = max(mine, key=lambda r: r.version_after or 0)
             assert last.payload_sha256 == planning.digest(live)  # the last writer is what is live
         self.expected[cid] = live
 
