@@ -68,6 +68,11 @@ class _Handler(BaseHTTPRequestHandler):
     server_version = "selang-sandbox/0.1"
     server: SandboxHTTPServer
     timeout = 60  # an idle keep-alive connection is closed after this many seconds
+    # On a kept-alive connection, Nagle holding back the body until the client's delayed ACK
+    # of the headers adds ~40 ms to every answer: buffer the answer (flushed whole by
+    # `handle_one_request`) and send it at once.
+    wbufsize = -1
+    disable_nagle_algorithm = True
 
     def setup(self) -> None:
         super().setup()
@@ -174,12 +179,14 @@ class SandboxHTTPServer(ThreadingHTTPServer):
         self.core = core
         self._connections: set[socket.socket] = set()
         self._connections_lock = threading.Lock()
+        self.accepted = 0  # connections ever accepted: shows whether clients keep them alive
         super().__init__((host, core.options.port), _Handler)
 
     def track(self, connection: socket.socket, add: bool) -> None:
         with self._connections_lock:
             if add:
                 self._connections.add(connection)
+                self.accepted += 1
             else:
                 self._connections.discard(connection)
 
