@@ -1,14 +1,18 @@
-"""Kept-alive connections: reused for every request and answered without per-request stalls."""
+"""Kept-alive connections: reused for every request, answered without per-request stalls, and
+writes to one campaign never hold up another's."""
 
 from __future__ import annotations
 
 import statistics
+import threading
 import time
+from pathlib import Path
 
 import requests
 from sandbox_client import bearer, campaign_url, get_token
 
 from selang.sandbox.inprocess import Sandbox
+from selang.sandbox.store import CampaignStore
 
 
 def test_one_session_uses_one_connection(sb: Sandbox) -> None:
@@ -44,3 +48,28 @@ def test_kept_alive_answers_do_not_stall(sb: Sandbox) -> None:
             assert session.get(campaign_url(sb), headers=bearer(token), timeout=5).ok
             took.append(time.perf_counter() - start)
     assert statistics.median(took) < 0.025
+
+
+def test_a_slow_write_does_not_hold_up_other_campaigns(tmp_path: Path) -> None:
+    """While one campaign's write is in progress, another campaign is written and both read."""
+    store = CampaignStore(tmp_path)
+    for cid in ("a", "b"):
+        store.put({"id": cid, "version": 1})
+    inside, release = threading.Event(), threading.Event()
+
+    def slow(current: dict) -> dict:
+        inside.set()
+        release.wait(5)
+        return dict(current, version=current["version"] + 1)
+
+    writer = threading.Thread(target=store.replace, args=("a", slow, 1))
+    writer.start()
+    try:
+        assert inside.wait(5)
+        store.replace("b", lambda cur: dict(cur, version=2), expected_version=1)
+        assert store.get("b")["version"] == 2
+        assert store.get("a")["version"] == 1  # not visible before it is written
+    finally:
+        release.set()
+        writer.join(5)
+    assert store.get("a")["version"] == 2
