@@ -73,6 +73,20 @@ class Engine:
         self.force = force
         self.notify = notify  # queue a CRM event with each audit record
         self._record_lock = threading.Lock()
+        self._journal: Any = None  # audit.Journal, opened with the first applied change
+
+    def close(self) -> None:
+        """Close the audit trail's connection (reopened if more changes are recorded)."""
+        with self._record_lock:
+            if self._journal is not None:
+                self._journal.close()
+                self._journal = None
+
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def read_plan(self, desired: Desired) -> planning.PlannedChange:
         """Read the live campaign and pin what we would change (for `plan` and prompts)."""
@@ -231,7 +245,9 @@ class Engine:
         )
         try:
             with self._record_lock:
-                record, event_id = audit.record_applied(self.state_dir, change, notify=self.notify)
+                if self._journal is None:
+                    self._journal = audit.Journal(self.state_dir)
+                record, event_id = self._journal.record(change, notify=self.notify)
         except Exception as exc:  # the change is live; say so loudly rather than lose it
             return attrs.evolve(
                 outcome,
@@ -257,7 +273,10 @@ class Engine:
                 on_done(outcome)
             return outcome
 
-        if jobs <= 1 or len(items) <= 1:
-            return [one(item) for item in items]
-        with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="selang-apply") as pool:
-            return list(pool.map(one, items))
+        try:
+            if jobs <= 1 or len(items) <= 1:
+                return [one(item) for item in items]
+            with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="selang-apply") as pool:
+                return list(pool.map(one, items))
+        finally:
+            self.close()
