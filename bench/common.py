@@ -37,10 +37,14 @@ FIELDS_DATE = ["last_call_date", "signup_date", "due_date", "next_appointment"]
 
 def realistic_campaign(rng: random.Random, index: int, rules: int) -> str:
     """A campaign of `rules` non-contradictory filter rules over many fields, like real ones."""
-    lines = ['import "lists.sel"', "", f'# generated campaign {index}',
-             f'campaign "campaign_{index:05d}" {{',
-             f'  target spring_leads, "list_{index:05d}a"',
-             '  exclude dnc_master, "list_dnc_state"']
+    lines = [
+        'import "lists.sel"',
+        "",
+        f"# generated campaign {index}",
+        f'campaign "campaign_{index:05d}" {{',
+        f'  target spring_leads, "list_{index:05d}a"',
+        '  exclude dnc_master, "list_dnc_state"',
+    ]
     conds = ["active_adults"]
     for i in range(rules - 2):
         kind = i % 6
@@ -74,15 +78,17 @@ segment active_adults = status == "active" and age between 18 and 65
 """
 
 
-def make_tree(folder: Path, files: int, seed: int = 7) -> list[Path]:
-    """`files` campaigns of 40–50 rules each, sharing one library."""
+def make_tree(
+    folder: Path, files: int, seed: int = 7, rules: tuple[int, int] = (40, 50)
+) -> list[Path]:
+    """`files` campaigns of 40–50 rules each (or `rules` lo–hi), sharing one library."""
     rng = random.Random(seed)
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "lists.sel").write_text(LIBRARY)
     paths = []
     for i in range(files):
         path = folder / f"campaign_{i:05d}.sel"
-        path.write_text(realistic_campaign(rng, i, rng.randint(40, 50)))
+        path.write_text(realistic_campaign(rng, i, rng.randint(*rules)))
         paths.append(path)
     return paths
 
