@@ -78,15 +78,17 @@ segment active_adults = status == "active" and age between 18 and 65
 """
 
 
-def make_tree(folder: Path, files: int, seed: int = 7) -> list[Path]:
-    """`files` campaigns of 40–50 rules each, sharing one library."""
+def make_tree(
+    folder: Path, files: int, seed: int = 7, rules: tuple[int, int] = (40, 50)
+) -> list[Path]:
+    """`files` campaigns of 40–50 rules each (or `rules` lo–hi), sharing one library."""
     rng = random.Random(seed)
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "lists.sel").write_text(LIBRARY)
     paths = []
     for i in range(files):
         path = folder / f"campaign_{i:05d}.sel"
-        path.write_text(realistic_campaign(rng, i, rng.randint(40, 50)))
+        path.write_text(realistic_campaign(rng, i, rng.randint(*rules)))
         paths.append(path)
     return paths
 

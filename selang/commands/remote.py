@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     from selang.remote.plan import PlannedChange
 
 OK, CHECKS_FAILED, USAGE, REMOTE = 0, 1, 2, 3
+# Requests wait on the network, not the CPU; a 429 slows every worker through the shared pace.
+DEFAULT_JOBS = 16
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -52,7 +54,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         action="store_true",
         help="overwrite a selection someone else changed since the plan",
     )
-    apply.add_argument("--jobs", type=_positive, default=4, metavar="N")
+    apply.add_argument(
+        "--jobs",
+        type=_positive,
+        default=DEFAULT_JOBS,
+        metavar="N",
+        help=f"campaigns applied at once (default {DEFAULT_JOBS})",
+    )
     apply.add_argument("--metrics-file", metavar="PATH", help="write Prometheus metrics here")
     _connection_options(apply)
     apply.set_defaults(run=run_apply)
@@ -102,6 +110,16 @@ def _positive(text: str) -> int:
     return value
 
 
+def _rate(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError("must be more than 0")
+    return value
+
+
 def _state_option(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--state-dir",
@@ -124,6 +142,13 @@ def _connection_options(p: argparse.ArgumentParser) -> None:
         action="store_true",
         help="send the client credentials as HTTP Basic instead of in the form body",
     )
+    p.add_argument(
+        "--rate-limit",
+        type=_rate,
+        metavar="R",
+        help="pace requests at R per second from the start (default: $SELANG_RATE_LIMIT; "
+        "without it the pace is learned from the server's 429 answers)",
+    )
     p.add_argument("--sandbox", action="store_true", help="run against the embedded sandbox")
 
 
@@ -142,15 +167,17 @@ def _state_dir(args: argparse.Namespace) -> Path:
 
 def _preflight(args: argparse.Namespace) -> None:
     """Fail on configuration (exit 2) before reading any file or opening any connection."""
-    from selang.remote.settings import cxone_from, retry_policy_from
+    from selang.remote.settings import cxone_from, rate_limit_from, retry_policy_from
 
     retry_policy_from(os.environ)
+    rate_limit_from(os.environ)
     if not args.sandbox:
         cxone_from(
             os.environ,
             instance_url=args.instance_url,
             client_id=args.client_id,
             client_secret_file=args.client_secret_file,
+            rate_limit=args.rate_limit,
         )
 
 
@@ -162,10 +189,16 @@ def _connect(args: argparse.Namespace, campaigns: Sequence[str] = ()) -> Iterato
     be planned or applied are created in it (as realistic seed documents) when missing.
     """
     from selang.remote.client import CxoneClient
-    from selang.remote.settings import CxoneSettings, cxone_from, retry_policy_from
+    from selang.remote.settings import (
+        CxoneSettings,
+        cxone_from,
+        rate_limit_from,
+        retry_policy_from,
+    )
 
     env = os.environ
     policy = retry_policy_from(env)
+    workers = getattr(args, "jobs", 1)
     if not args.sandbox:
         settings = cxone_from(
             env,
@@ -173,8 +206,9 @@ def _connect(args: argparse.Namespace, campaigns: Sequence[str] = ()) -> Iterato
             client_id=args.client_id,
             client_secret_file=args.client_secret_file,
             basic_auth=args.basic_auth,
+            rate_limit=args.rate_limit,
         )
-        with CxoneClient(settings, policy=policy) as client:
+        with CxoneClient(settings, policy=policy, workers=workers) as client:
             yield client
         return
     from selang.remote.errors import ConfigError
@@ -186,8 +220,9 @@ def _connect(args: argparse.Namespace, campaigns: Sequence[str] = ()) -> Iterato
     sandbox_dir = _state_dir(args) / "sandbox"
     sandbox_dir.mkdir(parents=True, exist_ok=True)
     with sandbox.running(state_dir=sandbox_dir, port=0, campaigns=campaigns) as box:
-        settings = CxoneSettings(box.url, box.client_id, box.client_secret)
-        with CxoneClient(settings, policy=policy) as client:
+        rate = args.rate_limit if args.rate_limit is not None else rate_limit_from(env)
+        settings = CxoneSettings(box.url, box.client_id, box.client_secret, rate_limit=rate)
+        with CxoneClient(settings, policy=policy, workers=workers) as client:
             yield client
 
 

@@ -73,10 +73,27 @@ class Engine:
         self.force = force
         self.notify = notify  # queue a CRM event with each audit record
         self._record_lock = threading.Lock()
+        self._journal: Any = None  # audit.Journal, opened with the first applied change
+        self._read: dict[str, dict[str, Any]] = {}  # documents `read_plan` fetched, by id
+
+    def close(self) -> None:
+        """Close the audit trail's connection (reopened if more changes are recorded)."""
+        with self._record_lock:
+            if self._journal is not None:
+                self._journal.close()
+                self._journal = None
+
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def read_plan(self, desired: Desired) -> planning.PlannedChange:
         """Read the live campaign and pin what we would change (for `plan` and prompts)."""
         doc = self.client.get_campaign(desired.campaign_id)
+        with self._record_lock:
+            self._read[desired.campaign_id] = doc
         return planning.PlannedChange(
             campaign_id=desired.campaign_id,
             source=desired.source,
@@ -134,7 +151,13 @@ class Engine:
     ) -> Outcome:
         client, cid = self.client, desired.campaign_id
         budget = client.policy.start(client.clock)
-        doc = client.get_campaign(cid)
+        with self._record_lock:
+            doc = self._read.pop(cid, None)
+        if doc is None or pinned is not None:
+            # a saved plan is checked against a fresh read, so a stale one sends nothing
+            doc = client.get_campaign(cid)
+        # otherwise the document just read for the plan serves the first try; if it went
+        # stale the PATCH gets a 409 and the loop reads again, as after any other writer
         state["before"] = doc["version"]
         base = planned.base if planned else planning.normalise(doc.get("contactSelection"))
         maybe_applied = False  # a PATCH with an unknown outcome may have landed
@@ -231,7 +254,9 @@ class Engine:
         )
         try:
             with self._record_lock:
-                record, event_id = audit.record_applied(self.state_dir, change, notify=self.notify)
+                if self._journal is None:
+                    self._journal = audit.Journal(self.state_dir)
+                record, event_id = self._journal.record(change, notify=self.notify)
         except Exception as exc:  # the change is live; say so loudly rather than lose it
             return attrs.evolve(
                 outcome,
@@ -257,7 +282,10 @@ class Engine:
                 on_done(outcome)
             return outcome
 
-        if jobs <= 1 or len(items) <= 1:
-            return [one(item) for item in items]
-        with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="selang-apply") as pool:
-            return list(pool.map(one, items))
+        try:
+            if jobs <= 1 or len(items) <= 1:
+                return [one(item) for item in items]
+            with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="selang-apply") as pool:
+                return list(pool.map(one, items))
+        finally:
+            self.close()

@@ -17,7 +17,8 @@ import requests.adapters
 from selang.remote import wire
 from selang.remote.auth import TokenProvider, server_message
 from selang.remote.errors import AuthError, GaveUp, RemoteError
-from selang.remote.retry import Clock, RateLimiter, RetryPolicy, SystemClock
+from selang.remote.ratelimit import RateLimiter
+from selang.remote.retry import Clock, RetryPolicy, SystemClock
 from selang.remote.settings import CxoneSettings
 
 RETRYABLE = frozenset({429, 500, 502, 503, 504})
@@ -55,15 +56,20 @@ class CxoneClient:
         policy: RetryPolicy | None = None,
         clock: Clock | None = None,
         limiter: RateLimiter | None = None,
+        workers: int = 1,
     ) -> None:
+        """`workers`: how many threads will send at once; each keeps a connection alive."""
         self.settings = settings
         self.policy = policy or RetryPolicy()
         self.clock = clock or SystemClock()
-        self.limiter = limiter or RateLimiter(self.clock)
+        self.limiter = limiter or RateLimiter(self.clock, settings.rate_limit)
         self.stats = Stats()
         self.session = requests.Session()
-        # urllib3 must never re-send on its own: a PATCH is resent only after a re-read
-        adapter = requests.adapters.HTTPAdapter(max_retries=0, pool_maxsize=32)
+        # urllib3 must never re-send on its own: a PATCH is resent only after a re-read.
+        # One host; a pool smaller than the workers would close and reopen connections.
+        adapter = requests.adapters.HTTPAdapter(
+            max_retries=0, pool_connections=1, pool_maxsize=max(1, workers)
+        )
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
         self.session.headers["Accept"] = "application/json"
@@ -171,7 +177,8 @@ class CxoneClient:
             data = wire.dumps(body).encode("utf-8")
             all_headers["Content-Type"] = "application/json"
         self.stats.add(requests=1)
-        return self.session.request(
+        sent_at = self.clock.monotonic()
+        resp = self.session.request(
             method,
             self.settings.instance_url + path,
             data=data,
@@ -179,6 +186,13 @@ class CxoneClient:
             auth=self.auth,
             timeout=self.settings.timeouts,
         )
+        if resp.status_code == 429:
+            # everyone waits and the pace is learned here; the caller still counts its attempt
+            wait = self.policy.delay(0, resp.headers.get("Retry-After"), self.clock.now())
+            self.limiter.throttled(wait, sent_at)
+        else:
+            self.limiter.accepted()
+        return resp
 
     def _read(self, method: str, path: str) -> requests.Response:
         """An idempotent request, retried on 429, 5xx and connection trouble within budget."""

@@ -1,7 +1,8 @@
 """The retry policy: when to wait, how long, and when to give up.
 
-Pure decisions plus a shared rate limiter; the client asks, this module answers. Whether a
-request may be re-sent at all (a PATCH never blindly) is decided by the caller.
+Pure decisions; the client asks, this module answers. Whether a request may be re-sent at
+all (a PATCH never blindly) is decided by the caller; the shared pauses and pacing are in
+`ratelimit`.
 """
 
 from __future__ import annotations
@@ -9,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import random
-import threading
 import time
 from typing import Protocol
 
@@ -107,27 +107,3 @@ class Budget:
 
     def remaining(self) -> float:
         return max(0.0, self.policy.deadline - (self.clock.monotonic() - self.started))
-
-
-class RateLimiter:
-    """One budget shared by all workers: a 429 seen by any of them makes all of them wait."""
-
-    def __init__(self, clock: Clock) -> None:
-        self._clock = clock
-        self._lock = threading.Lock()
-        self._resume_at = 0.0
-
-    def pause(self, seconds: float) -> None:
-        with self._lock:
-            self._resume_at = max(self._resume_at, self._clock.monotonic() + seconds)
-
-    def wait(self) -> float:
-        """Block until the shared pause is over; returns the time waited."""
-        waited = 0.0
-        while True:
-            with self._lock:
-                left = self._resume_at - self._clock.monotonic()
-            if left <= 0:
-                return waited
-            self._clock.sleep(left)
-            waited += left

@@ -23,6 +23,7 @@ class CxoneSettings:
     connect_timeout: float = 5.0
     read_timeout: float = 30.0
     scope: str = SCOPE
+    rate_limit: float | None = None  # requests per second to pace at from the start
 
     @property
     def timeouts(self) -> tuple[float, float]:
@@ -55,6 +56,7 @@ def cxone_from(
     client_id: str | None = None,
     client_secret_file: str | None = None,
     basic_auth: bool = False,
+    rate_limit: float | None = None,
 ) -> CxoneSettings:
     """Flags win over the environment; raises ConfigError naming what is missing."""
     url = instance_url or env.get("CXONE_INSTANCE_URL")
@@ -81,7 +83,28 @@ def cxone_from(
         raise ConfigError(
             "no client secret: set `CXONE_CLIENT_SECRET` or pass `--client-secret-file`"
         )
-    return CxoneSettings(url.rstrip("/"), cid, secret, basic_auth=basic_auth, **timeouts_from(env))
+    return CxoneSettings(
+        url.rstrip("/"),
+        cid,
+        secret,
+        basic_auth=basic_auth,
+        rate_limit=rate_limit if rate_limit is not None else rate_limit_from(env),
+        **timeouts_from(env),
+    )
+
+
+def rate_limit_from(env: Mapping[str, str]) -> float | None:
+    """`SELANG_RATE_LIMIT`: requests per second to pace at from the start (none by default)."""
+    raw = env.get("SELANG_RATE_LIMIT")
+    if not raw:
+        return None
+    try:
+        rate = float(raw)
+    except ValueError:
+        raise ConfigError(f"`SELANG_RATE_LIMIT` must be a number, not `{raw}`") from None
+    if not rate > 0:
+        raise ConfigError("`SELANG_RATE_LIMIT` must be more than 0 requests per second")
+    return rate
 
 
 def crm_from(env: Mapping[str, str]) -> CrmSettings:

@@ -49,6 +49,11 @@ class Sandbox:
     def state_dir(self) -> Path:
         return self._core.state_dir
 
+    @property
+    def connections(self) -> int:
+        """Connections accepted since the start (keep-alive reuse keeps this low)."""
+        return self._running.httpd.accepted
+
     def faults(self, **changes: Any) -> dict[str, Any]:
         """Change standing faults (`latency_ms`, `error_rate`, `rate_limit`, ...); returns all."""
         unknown = set(changes) - set(SETTABLE)

@@ -1,7 +1,7 @@
 """Durable sandbox state: one JSON file per campaign plus one for webhook subscriptions.
 
-Every write is atomic (temporary file, fsync, `os.replace`) and happens under the store's lock,
-so a version check and the write it guards are one step for concurrent requests.
+Every write is atomic (temporary file, fsync, `os.replace`) and happens under its campaign's
+lock, so a version check and the write it guards are one step for concurrent requests.
 """
 
 from __future__ import annotations
@@ -69,9 +69,21 @@ def _warn(message: str) -> None:
 class CampaignStore:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # guards `_docs` and `_writing`, never held across I/O
+        self._writing: dict[str, threading.Lock] = {}
         self._docs: dict[str, Document] = {}
         self._load()
+
+    def _writer(self, campaign_id: str, create: bool = False) -> threading.Lock:
+        # One lock per campaign makes its version check and write one step while writes to
+        # other campaigns (and every read) go ahead during the fsyncs. Unknown ids get none.
+        with self._lock:
+            lock = self._writing.get(campaign_id)
+            if lock is None:
+                if not create and campaign_id not in self._docs:
+                    raise NotFound(campaign_id)
+                lock = self._writing[campaign_id] = threading.Lock()
+            return lock
 
     def _load(self) -> None:
         if not self.folder.is_dir():
@@ -113,9 +125,10 @@ class CampaignStore:
 
     def put(self, doc: Document) -> Document:
         """Create or overwrite a campaign as given (seeding)."""
-        with self._lock:
+        with self._writer(doc["id"], create=True):
             self._save(doc)
-            self._docs[doc["id"]] = copy.deepcopy(doc)
+            with self._lock:
+                self._docs[doc["id"]] = copy.deepcopy(doc)
             return copy.deepcopy(doc)
 
     def replace(
@@ -128,22 +141,27 @@ class CampaignStore:
 
         Raises NotFound, or VersionConflict carrying the current version.
         """
-        with self._lock:
-            current = self._docs.get(campaign_id)
+        with self._writer(campaign_id):
+            with self._lock:
+                current = self._docs.get(campaign_id)
             if current is None:
                 raise NotFound(campaign_id)
             if expected_version is not None and current["version"] != expected_version:
                 raise VersionConflict(current["version"])
             new = build(copy.deepcopy(current))
             self._save(new)
-            self._docs[campaign_id] = new
+            with self._lock:
+                self._docs[campaign_id] = new
             return copy.deepcopy(new)
 
     def clear(self) -> None:
         with self._lock:
-            for campaign_id in list(self._docs):
+            ids = list(self._docs)
+        for campaign_id in ids:
+            with self._writer(campaign_id):
                 self._path(campaign_id).unlink(missing_ok=True)
-            self._docs.clear()
+                with self._lock:
+                    self._docs.pop(campaign_id, None)
 
 
 @attrs.frozen

@@ -86,8 +86,32 @@ def record_applied(
     state_dir: Path, change: Change, *, notify: bool = True
 ) -> tuple[AuditRecord, str | None]:
     """Append the record and (with `notify`) its CRM event in one transaction."""
-    conn = db.connect(state_dir)
-    try:
+    with Journal(state_dir) as journal:
+        return journal.record(change, notify=notify)
+
+
+class Journal:
+    """One connection for a run's records: each commit costs one WAL sync, not a reopen.
+
+    Opening and closing per record would also checkpoint the WAL into the database (more
+    syncs) every time. Callers serialise `record`; the connection may cross threads.
+    """
+
+    def __init__(self, state_dir: Path) -> None:
+        self._conn = db.connect(state_dir, check_same_thread=False)
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> Journal:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def record(self, change: Change, *, notify: bool = True) -> tuple[AuditRecord, str | None]:
+        """Append the record and (with `notify`) its CRM event in one transaction."""
+        conn = self._conn
         conn.execute("BEGIN IMMEDIATE")
         try:
             head = conn.execute("SELECT seq, hash FROM chain_head WHERE id = 1").fetchone()
@@ -133,8 +157,6 @@ def record_applied(
             conn.execute("ROLLBACK")
             raise
         return AuditRecord(**fields), event_id
-    finally:
-        conn.close()
 
 
 def records(state_dir: Path) -> list[AuditRecord]:

@@ -44,10 +44,15 @@ def db_path(state_dir: Path) -> Path:
     return state_dir / "selang.db"
 
 
-def connect(state_dir: Path) -> sqlite3.Connection:
+def connect(state_dir: Path, *, check_same_thread: bool = True) -> sqlite3.Connection:
     """A connection in autocommit mode; callers open transactions with `BEGIN IMMEDIATE`."""
     state_dir.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(db_path(state_dir), timeout=30.0, isolation_level=None)
+    conn = sqlite3.connect(
+        db_path(state_dir),
+        timeout=30.0,
+        isolation_level=None,
+        check_same_thread=check_same_thread,
+    )
     conn.row_factory = sqlite3.Row
     conn.execute("PRAGMA journal_mode=WAL")
     # an audit record that a power cut could lose is not an audit record

@@ -47,6 +47,7 @@ def crm() -> Iterator[FakeCrm]:
 
 
 def make_client(server: Any, policy: RetryPolicy = FAST, **kw: Any) -> CxoneClient:
+    workers = kw.pop("workers", 1)
     settings = CxoneSettings(
         server.url,
         server.client_id,
@@ -55,7 +56,7 @@ def make_client(server: Any, policy: RetryPolicy = FAST, **kw: Any) -> CxoneClie
         read_timeout=kw.pop("read_timeout", 2.0),
         **kw,
     )
-    return CxoneClient(settings, policy=policy)
+    return CxoneClient(settings, policy=policy, workers=workers)
 
 
 def write_sel(folder: Path, cid: str, text: str | None = None) -> str:

@@ -175,3 +175,26 @@ def test_parallel_appliers_same_campaign_no_lost_update(cx: FakeCxone, tmp_path:
     assert results in (["applied", "conflict"], ["applied", "applied"])
     assert planning.digest(live) == applied[-1].payload_sha256
     assert cx.applied_patches == len(applied)
+
+
+def test_confirmed_plan_reuses_its_read(cx: FakeCxone, tmp_path: Path) -> None:
+    """Planning, confirming and applying a file reads each campaign once, not twice."""
+    cx.add_campaign("c1")
+    with make_client(cx) as client:
+        engine = Engine(client, state_dir=tmp_path)
+        planned = engine.read_plan(want())
+        outcome = engine.apply(want(), planned, strict=False)
+    assert outcome.status == "applied"
+    assert (cx.count("GET"), cx.count("PATCH")) == (1, 1)
+
+
+def test_stale_read_from_the_prompt_is_read_again(cx: FakeCxone, tmp_path: Path) -> None:
+    """If another field changed while the prompt waited, the 409 leads to a re-read and apply."""
+    cx.add_campaign("c1", name="spring")
+    with make_client(cx) as client:
+        engine = Engine(client, state_dir=tmp_path)
+        planned = engine.read_plan(want())
+        cx.edit("c1", name="spring (edited)")
+        outcome = engine.apply(want(), planned, strict=False)
+    assert outcome.status == "applied" and outcome.patches == 2
+    assert cx.campaigns["c1"]["name"] == "spring (edited)"

@@ -103,3 +103,31 @@ def test_event_written_in_same_transaction(tmp_path: Path) -> None:
     rows = conn.execute("SELECT audit_seq FROM outbox ORDER BY audit_seq").fetchall()
     assert [r[0] for r in rows] == [1, 2, 3]
     conn.close()
+
+
+def test_one_journal_serves_a_run_from_many_threads(tmp_path: Path) -> None:
+    """Records written through one shared journal by several threads form one intact chain."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    fill(tmp_path, 2)  # a chain from an earlier run, continued by this one
+    lock = threading.Lock()
+
+    def one(i: int) -> None:
+        change = audit.Change(
+            campaign_id=f"t{i}",
+            version_before=1,
+            version_after=2,
+            payload_sha256="cd" * 32,
+            source=f"t{i}.sel",
+            result="applied",
+            latency_ms=5,
+            attempts=1,
+        )
+        with lock:
+            journal.record(change)
+
+    with audit.Journal(tmp_path) as journal, ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(one, range(12)))
+    assert audit.verify(tmp_path) == []
+    assert [r.seq for r in audit.records(tmp_path)] == list(range(1, 15))

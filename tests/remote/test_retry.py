@@ -7,7 +7,8 @@ import random
 import threading
 import time
 
-from selang.remote.retry import RateLimiter, RetryPolicy, SystemClock, parse_retry_after
+from selang.remote.ratelimit import RateLimiter
+from selang.remote.retry import RetryPolicy, SystemClock, parse_retry_after
 
 NOW = dt.datetime(2026, 3, 1, 12, 0, 0, tzinfo=dt.UTC)
 
