@@ -44,3 +44,14 @@ def test_sandbox_mode_creates_the_campaigns_it_is_given(tmp_path, capsys) -> Non
     assert main(["apply", "--sandbox", "--yes", "--state-dir", state, str(src)]) == 0
     assert main(["plan", "--sandbox", "--state-dir", state, str(src), "--detailed-exitcode"]) == 0
     assert "no changes" in capsys.readouterr().out
+
+
+def test_apply_refuses_a_file_whose_reading_errors_are_ignored(tmp_path, capsys) -> None:
+    """Ignoring SEL002 in settings never lets apply send a selection missing its exclusion."""
+    (tmp_path / "selang.toml").write_text('ignore = ["SEL002"]\n')
+    src = tmp_path / "c.sel"
+    src.write_text('campaign "campaign_x" {\n  target "list_a"\n  exclude dnc_typo\n}\n')
+    state = str(tmp_path / "state")
+    assert main(["apply", "--sandbox", "--yes", "--state-dir", state, str(src)]) == 1
+    err = capsys.readouterr().err
+    assert "unknown list `dnc_typo`" in err and "nothing was sent" in err

@@ -245,7 +245,12 @@ def _load(paths: Sequence[str]) -> tuple[list[Desired], int]:
         if result.unreadable:
             code = max(code, USAGE)
             continue
-        if has_errors(result.diagnostics) or result.selection is None:
+        if result.overridden:
+            # Configuration silenced reading errors, but what they point at is missing from
+            # the selection: sending it would dial people the file did not mean to.
+            sys.stderr.write(text.render(result.overridden))
+            _err(f"`{path}` could not be read completely; nothing from it will be sent")
+        if has_errors(result.diagnostics) or result.overridden or result.selection is None:
             code = max(code, CHECKS_FAILED)
             continue
         cid = result.selection.campaign_id
