@@ -14,13 +14,15 @@ from typing import TYPE_CHECKING
 import attrs
 
 from selang.diagnostics import Diagnostic, Span, error, has_errors
-from selang.model import Selection
-from selang.parser import Comment, ParseResult
 from selang.paths import expand_paths
 
 __all__ = ["LoadResult", "expand_paths", "load_selection", "load_selections"]
 
+# The parser, resolver and policies are imported where they are used: with `--jobs`, worker
+# processes are forked first and import them side by side with this one.
 if TYPE_CHECKING:
+    from selang.model import Selection
+    from selang.parser import Comment, ParseResult
     from selang.policy.engine import Session
 
 
@@ -62,14 +64,14 @@ def load_selections(
     selection back from the workers. `consulted`, when given, receives every file the results
     depend on (inputs, imports, configuration files looked for).
     """
-    from selang.policy.engine import Session
-
     paths = list(paths)
     jobs = min(jobs, len(paths) // MIN_FILES_PER_JOB)
     if jobs > 1:
         parts = _in_workers(paths, jobs, keep_selections)
     else:
         parts = [_load_part(paths, shared, report_failures=True)]
+    from selang.policy.engine import Session
+
     session = Session()
     results: list[LoadResult] = []
     for part_results, part_session in parts:
@@ -123,12 +125,6 @@ def _in_workers(
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    from selang.parser import warm_up
-    from selang.policy.registry import registry
-
-    # Load the grammar and the policies once, here: forked workers inherit them ready to use.
-    warm_up()
-    registry()
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     size = -(-len(paths) // jobs)
