@@ -6,10 +6,9 @@ every rule once on one contact) so the numbers compare across machines.
 
 from __future__ import annotations
 
-import statistics
-import time
-from collections.abc import Callable
 from decimal import Decimal
+
+from common import median_seconds
 
 from selang.analysis import Satisfiable, analyse, evaluate
 from selang.diagnostics import Span
@@ -49,15 +48,6 @@ def selection(n: int) -> list[Rule]:
         rules += _field_rules(f"field_{i}", i)
         i += 1
     return rules[:n]
-
-
-def median_seconds(work: Callable[[], object], runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def main() -> None:

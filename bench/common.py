@@ -8,7 +8,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 PY = sys.executable
@@ -28,6 +28,16 @@ def median_pair(a: Sequence[str], b: Sequence[str], runs: int, **kw: object) -> 
         ta.append(run_time(a, **kw))  # type: ignore[arg-type]
         tb.append(run_time(b, **kw))  # type: ignore[arg-type]
     return statistics.median(ta), statistics.median(tb)
+
+
+def median_seconds(work: Callable[[], object], runs: int) -> float:
+    """Median wall time of `runs` calls of `work` in this process."""
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
 
 
 FIELDS_STR = ["status", "state", "segment_code", "language", "channel", "email", "city", "tier"]

@@ -12,26 +12,16 @@ import argparse
 import statistics
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import lark
-from common import make_tree
+from common import make_tree, median_seconds
 
 from selang.config import DEFAULT
 from selang.parser import grammar_path
 from selang.policy import Context
 from selang.policy.registry import registry
 from selang.resolve import resolve
-
-
-def median_seconds(work: Callable[[], object], runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def main() -> None:
