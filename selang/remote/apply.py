@@ -262,7 +262,7 @@ class Engine:
                 outcome,
                 status="failed",
                 message=f"applied (version {version_after}) but the audit record could not "
-                f"be written ({type(exc).__name__}: {exc})",
+                f"be written ({exc})",
             )
         return attrs.evolve(outcome, audit_seq=record.seq, event_id=event_id)
 

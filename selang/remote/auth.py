@@ -13,7 +13,7 @@ import requests
 import requests.auth
 
 from selang.remote import wire
-from selang.remote.errors import AuthError, GaveUp
+from selang.remote.errors import AuthError, GaveUp, describe_failure
 from selang.remote.retry import Clock, RetryPolicy, SystemClock
 
 if TYPE_CHECKING:
@@ -77,7 +77,7 @@ class TokenProvider(requests.auth.AuthBase):
                 # `data=` form-encodes every character of the secret; it never goes in the URL
                 resp = self._session.post(self.token_url, data=form, auth=auth, timeout=s.timeouts)
             except requests.RequestException as exc:
-                problem = f"could not reach the token endpoint ({type(exc).__name__})"
+                problem = f"could not reach the token endpoint: {describe_failure(exc)}"
             else:
                 if resp.status_code == 200:
                     return _parse(resp)

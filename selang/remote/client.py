@@ -16,7 +16,7 @@ import requests.adapters
 
 from selang.remote import wire
 from selang.remote.auth import TokenProvider, server_message
-from selang.remote.errors import AuthError, GaveUp, RemoteError
+from selang.remote.errors import AuthError, GaveUp, RemoteError, describe_failure
 from selang.remote.ratelimit import RateLimiter
 from selang.remote.retry import Clock, RetryPolicy, SystemClock
 from selang.remote.settings import CxoneSettings
@@ -103,7 +103,7 @@ class CxoneClient:
         except AuthError:
             raise
         except requests.RequestException as exc:
-            return PatchReply("unknown", reason=_describe(exc))
+            return PatchReply("unknown", reason=describe_failure(exc))
         if resp.status_code == 200:
             doc = _json(resp)
             return PatchReply("applied", doc if isinstance(doc, dict) else None)
@@ -137,7 +137,7 @@ class CxoneClient:
         try:
             resp = self._once("POST", "/api/v2/webhooks", {"url": url, "events": events})
         except requests.RequestException as exc:
-            raise RemoteError(f"could not register the webhook: {_describe(exc)}") from None
+            raise RemoteError(f"could not register the webhook: {describe_failure(exc)}") from None
         self._raise_for(resp, "webhook")
         body = _json(resp)
         return body if isinstance(body, dict) else {}
@@ -203,7 +203,7 @@ class CxoneClient:
             try:
                 resp = self._once(method, path)
             except requests.RequestException as exc:
-                problem = _describe(exc)
+                problem = describe_failure(exc)
             else:
                 if resp.status_code not in RETRYABLE:
                     return resp
@@ -253,12 +253,3 @@ def _json(resp: requests.Response) -> Any:
         raise RemoteError(
             f"the server answered {resp.status_code} with a body that is not JSON"
         ) from None
-
-
-def _describe(exc: requests.RequestException) -> str:
-    # the class name only: exception text may quote URLs or headers
-    if isinstance(exc, requests.Timeout):
-        return "the request timed out"
-    if isinstance(exc, requests.ConnectionError):
-        return "the connection failed or was dropped"
-    return f"the request failed ({type(exc).__name__})"

@@ -33,3 +33,17 @@ class ConfigError(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+def describe_failure(exc: Exception) -> str:
+    """What went wrong with a request, in words; never the exception's text, which may quote
+    URLs or headers."""
+    import requests
+
+    if isinstance(exc, requests.Timeout):
+        return "the request timed out"
+    if isinstance(exc, requests.ConnectionError):
+        return "the connection failed or was dropped"
+    if isinstance(exc, requests.exceptions.InvalidURL | requests.exceptions.MissingSchema):
+        return "the address is not a valid URL"
+    return "the request could not be sent"

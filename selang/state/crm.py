@@ -14,6 +14,7 @@ from pathlib import Path
 
 import attrs
 
+from selang.remote.errors import describe_failure
 from selang.remote.settings import CrmSettings
 from selang.state import outbox
 
@@ -78,7 +79,7 @@ def flush(state_dir: Path, crm: CrmSettings, *, budget: float = 10.0) -> Deliver
                     allow_redirects=False,
                 )
             except requests.RequestException as exc:
-                error = f"CRM webhook unreachable ({type(exc).__name__})"
+                error = f"CRM webhook unreachable: {describe_failure(exc)}"
             else:
                 if 200 <= resp.status_code < 300:
                     outbox.mark_delivered(state_dir, event.event_id)
