@@ -7,6 +7,7 @@ import os
 import sys
 from typing import TYPE_CHECKING
 
+from selang.commands import positive_int
 from selang.render import FORMATS
 
 if TYPE_CHECKING:
@@ -27,7 +28,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     check.add_argument("--format", choices=sorted(FORMATS), default="text")
     check.add_argument(
         "--jobs",
-        type=_jobs,
+        type=positive_int,
         default=0,
         metavar="N",
         help="worker processes for large runs (default: one per core)",
@@ -49,13 +50,6 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     compile_.add_argument("file", metavar="FILE")
     compile_.add_argument("--target", choices=["cxone"], default="cxone")
     compile_.set_defaults(run=run_compile)
-
-
-def _jobs(text: str) -> int:
-    value = int(text) if text.isdigit() else -1
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be a whole number of at least 1")
-    return value
 
 
 def run_check(args: argparse.Namespace) -> int:

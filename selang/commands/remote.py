@@ -14,6 +14,8 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from selang.commands import positive_int
+
 if TYPE_CHECKING:
     from selang.remote.apply import Desired, Outcome
     from selang.remote.client import CxoneClient
@@ -56,7 +58,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     apply.add_argument(
         "--jobs",
-        type=_positive,
+        type=positive_int,
         default=DEFAULT_JOBS,
         metavar="N",
         help=f"campaigns applied at once (default {DEFAULT_JOBS})",
@@ -101,13 +103,6 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     flush = hook_sub.add_parser("flush", help="send pending CRM events now")
     _state_option(flush)
     flush.set_defaults(run=run_webhook_flush)
-
-
-def _positive(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return value
 
 
 def _rate(text: str) -> float:
