@@ -1,11 +1,13 @@
-"""The per-user cache folder (grammar tables, the entry-point index): private, never in /tmp."""
+"""The per-user cache folder (grammar tables, the entry-point index, check results): private,
+never in /tmp. Every reader compares the key stored in a file with its own, so the short file
+names only need to spread keys, not to be collision-free."""
 
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 import os
+import zlib
 from pathlib import Path
 
 
@@ -29,13 +31,17 @@ def user_cache_dir() -> Path | None:
 KEEP = 32  # cache files of one kind kept; older ones are removed when a new one is written
 
 
-def cache_file(kind: str, key: object) -> Path | None:
-    """The file for `key` (any JSON-able value) among the cached files of one `kind`."""
+def cache_file(kind: str, key: object, suffix: str = ".json") -> Path | None:
+    """The file for `key` (any JSON-able value) among the cached files of one `kind`.
+
+    The name is a 64-bit checksum of the key (zlib's, because hashlib's first import loads
+    OpenSSL, which costs more than the rest of a cache hit); the file must still hold the key.
+    """
     folder = user_cache_dir()
     if folder is None:
         return None
-    digest = hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()[:24]
-    return folder / kind / f"{digest}.json"
+    data = json.dumps(key, sort_keys=True).encode()
+    return folder / kind / f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}{suffix}"
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -51,9 +57,18 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 
 def _prune(folder: Path) -> None:
-    entries = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+    entries = sorted(
+        (p for p in folder.iterdir() if not p.name.startswith(".")), key=_mtime, reverse=True
+    )
     for old in entries[KEEP:]:
         old.unlink(missing_ok=True)
+
+
+def _mtime(path: Path) -> int:
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:  # removed by a concurrent run
+        return 0
 
 
 def sys_path_key() -> list[object]:

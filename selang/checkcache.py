@@ -18,7 +18,7 @@ from pathlib import Path
 from selang.cachedir import cache_file, stamp, sys_path_key, write_atomic
 from selang.diagnostics import Diagnostic
 
-_VERSION = 1
+_VERSION = 2
 
 
 def enabled() -> bool:
@@ -53,12 +53,13 @@ def _key(files: Sequence[str]) -> list[object]:
 
 def lookup(files: Sequence[str]) -> tuple[list[Diagnostic], bool] | None:
     """The diagnostics and `unreadable` flag of an earlier identical run, if still valid."""
-    path = cache_file("check", _key(files))
+    key = _key(files)
+    path = cache_file("check", key)
     if path is None:
         return None
     try:
         entry = json.loads(path.read_bytes())
-        if entry["code"] != _code_stamps():
+        if entry["key"] != key or entry["code"] != _code_stamps():
             return None
         if any(stamp(p) != s for p, s in entry["deps"]):
             return None
@@ -77,7 +78,8 @@ def store(
     """Keep a run's results, unless a file it read changed too recently to be sure of."""
     import time
 
-    path = cache_file("check", _key(files))
+    key = _key(files)
+    path = cache_file("check", key)
     if path is None:
         return
     stamps = [[p, stamp(p)] for p in sorted(set(deps) | set(files))]
@@ -85,6 +87,7 @@ def store(
     if any(s is not None and s[0] > recent for _, s in stamps):
         return
     entry = {
+        "key": key,
         "code": _code_stamps(),
         "deps": stamps,
         "diagnostics": [d.to_json() for d in diagnostics],

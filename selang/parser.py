@@ -1,32 +1,26 @@
-"""Text → typed AST. The only module that touches Lark; `lark.Tree` never leaves it.
+"""Text → typed AST in one pass: a lexer of one regular expression feeds an LALR parser whose
+reductions build the AST nodes directly, so no parse tree is ever made.
 
-The LALR tables are built once per grammar version and cached in the user's cache directory, and
-the tree is built by a transformer embedded in the parser, so parsing is a single pass.
+The tables come from `selang.tables` (built by Lark from `grammar/selang.lark`); running them here
+is a short loop, so checking a file does not import Lark at all.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
+import functools
 import re
-import sys
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import attrs
-import lark
-from lark import Token, Transformer
-from lark.common import LexerConf
-from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
-from lark.lexer import Lexer, LexerState, PatternStr
 
 from selang import ast
-from selang.cachedir import user_cache_dir
 from selang.diagnostics import Diagnostic, Span, error
+from selang.tables import Tables, grammar_path, load
 from selang.values import Date, DateTime, Scalar
+
+__all__ = ["Comment", "ParseResult", "grammar_path", "parse", "warm_up"]
 
 SYNTAX = "SEL001"
 
@@ -47,158 +41,160 @@ class ParseResult:
     comments: tuple[Comment, ...] = ()
 
 
-def grammar_path() -> Path:
-    """The grammar inside an installed wheel, or at the top of a source checkout."""
-    here = Path(__file__).resolve().parent
-    installed = here / "_grammar" / "selang.lark"
-    return installed if installed.exists() else here.parent / "grammar" / "selang.lark"
+class Token:
+    """A terminal as the parser shifts it; tokens never span lines."""
+
+    __slots__ = ("column", "line", "type", "value")
+
+    def __init__(self, type: str, value: str, line: int, column: int) -> None:
+        self.type, self.value, self.line, self.column = type, value, line, column
+
+    @property
+    def end_line(self) -> int:
+        return self.line
+
+    @property
+    def end_column(self) -> int:
+        return self.column + len(self.value)
+
+    def __repr__(self) -> str:
+        return f"Token({self.type!r}, {self.value!r}, {self.line}, {self.column})"
 
 
-_lock = threading.Lock()
-_parser: lark.Lark | None = None
-_builder: _ToAst | None = None
+class _UnexpectedToken(Exception):
+    def __init__(self, token: Token, expected: set[str]) -> None:
+        self.token, self.expected = token, expected
 
 
-def _get_parser() -> tuple[lark.Lark, _ToAst]:
-    global _parser, _builder
-    if _parser is None or _builder is None:
-        grammar = grammar_path().read_text(encoding="utf-8")
-        key = hashlib.sha256(
-            f"{grammar}\0{lark.__version__}\0{sys.version_info[:2]}".encode()
-        ).hexdigest()[:20]
-        folder = user_cache_dir()
-        cache: str | bool = str(folder / f"grammar-{key}.lark") if folder else False
-        builder = _ToAst()
-        _parser = lark.Lark(
-            grammar,
-            parser="lalr",
-            lexer=_Lexer,
-            transformer=builder,
-            cache=cache,
-            lexer_callbacks={"COMMENT": builder.comments.append},
-            maybe_placeholders=False,
+class _UnexpectedCharacter(Exception):
+    def __init__(self, pos: int, line: int, column: int) -> None:
+        self.pos, self.line, self.column = pos, line, column
+
+
+class _Grammar:
+    """The loaded tables with what running them needs: the compiled pattern and callbacks."""
+
+    def __init__(self, tables: Tables) -> None:
+        self.match = re.compile(tables.pattern).match
+        self.keywords = tables.keywords
+        self.ignore = frozenset(tables.ignore)
+        self.start, self.end, self.states = tables.start, tables.end, tables.states
+        self.rules = tuple(
+            (r.origin, r.size, r.callback and getattr(_ToAst, r.callback), r.keep, r.expand1)
+            for r in tables.rules
         )
-        _builder = builder
-    return _parser, _builder
 
 
-class _Lexer(Lexer):
-    """Lark's contextual lexing for this grammar, in one regular expression.
-
-    Every terminal is one alternative of a single pattern, so a token costs one match. The only
-    context this grammar needs is keyword against name: a word spelled like a keyword is that
-    keyword where the parser accepts it and a name everywhere else, so a field can be called
-    `target` or `segment`. This is what `lexer="contextual"` decides too, at about half the cost
-    per token, which is most of the cost of checking a file.
-    """
-
-    __future_interface__ = 2
-
-    def __init__(self, conf: LexerConf) -> None:
-        name = next(t for t in conf.terminals if t.name == "NAME").pattern.to_regexp()
-        is_word = re.compile(name).fullmatch
-        self.keywords = {
-            t.pattern.value: t.name
-            for t in conf.terminals
-            if isinstance(t.pattern, PatternStr) and is_word(t.pattern.value)
-        }
-        # Lark's own order of preference: priority, then the longer pattern first.
-        others = sorted(
-            (t for t in conf.terminals if t.name not in self.keywords.values()),
-            key=lambda t: (-t.priority, -t.pattern.max_width, -len(t.pattern.value), t.name),
-        )
-        alternatives = (f"(?P<{t.name}>{t.pattern.to_regexp()})" for t in others)
-        self.pattern = re.compile("|".join(alternatives))
-        self.ignore = frozenset(conf.ignore)
-        self.callbacks = conf.callbacks
-        self.terminals_by_name = conf.terminals_by_name
-
-    def lex(self, lexer_state: LexerState, parser_state: Any) -> Iterator[Token]:
-        text = lexer_state.text.text
-        match, keywords, ignore = self.pattern.match, self.keywords, self.ignore
-        accepts = parser_state.parse_conf.states
-        pos, line, line_start, end = 0, 1, 0, len(text)
-        while pos < end:
-            found = match(text, pos)
-            if found is None:
-                raise UnexpectedCharacters(
-                    text,
-                    pos,
-                    line,
-                    pos - line_start + 1,
-                    state=parser_state,
-                    terminals_by_name=self.terminals_by_name,
-                )
-            kind, value, after = found.lastgroup, found.group(), found.end()
-            column = pos - line_start + 1
-            if kind in ignore:
-                callback = self.callbacks.get(kind)  # type: ignore[arg-type]
-                if callback is not None:
-                    callback(Token(kind, value, pos, line, column, line, column + len(value)))
-                newlines = value.count("\n")
-                if newlines:
-                    line += newlines
-                    line_start = pos + value.rfind("\n") + 1
-            else:
-                if kind == "NAME":
-                    keyword = keywords.get(value)
-                    if keyword is not None and keyword in accepts[parser_state.position]:
-                        kind = keyword
-                yield Token(kind, value, pos, line, column, line, column + len(value), after)
-            pos = after
+@functools.cache
+def _grammar() -> _Grammar:
+    return _Grammar(load())
 
 
 def warm_up() -> None:
-    """Load the grammar tables and build every lexer state now rather than on first use."""
-    parse(
-        'campaign "c" { target a, "b" where f == 1 and g in (1) and h between 1 and 2 '
-        'and i starts with "x" and j is not null priority p }'
-    )
+    """Load the tables now (before worker processes fork) rather than on first use."""
+    _grammar()
 
 
 def parse(text: str, path: str = "<input>") -> ParseResult:
     """Parse `.sel` source; syntax errors become SEL001 diagnostics, never exceptions."""
-    parser, builder = _get_parser()
-    with _lock:
-        builder.reset(path, text)
-        try:
-            module = parser.parse(text)
-        except UnexpectedInput as exc:
-            return ParseResult(None, (_syntax_error(exc, text, path),))
-        except RecursionError:
-            span = Span.point(path)
-            return ParseResult(None, (error(SYNTAX, "input is nested too deeply", span),))
-        comments = tuple(
-            Comment(tok.value.rstrip("\r"), tok.line or 1, tok.column or 1)
-            for tok in builder.comments
-        )
-        problems = tuple(builder.problems)
-    return ParseResult(module if not problems else None, problems, comments)
+    builder = _ToAst(path, text)
+    comments: list[Comment] = []
+    try:
+        module = _run(_grammar(), text, builder, comments)
+    except _UnexpectedToken as exc:
+        return ParseResult(None, (_unexpected_token(exc, text, path),))
+    except _UnexpectedCharacter as exc:
+        return ParseResult(None, (_unexpected_character(exc, text, path),))
+    problems = tuple(builder.problems)
+    return ParseResult(module if not problems else None, problems, tuple(comments))
 
 
-# --- tree → AST ---------------------------------------------------------------------------------
+def _run(grammar: _Grammar, text: str, builder: _ToAst, comments: list[Comment]) -> ast.Module:
+    """Lex and parse in one loop; a reduction calls the builder method named by its rule.
 
-_COMPARE = {"==", "!=", ">", ">=", "<", "<="}
+    A word spelled like a keyword is that keyword where the parser state accepts it and a name
+    everywhere else (what Lark's contextual lexer decides), so a field can be called `target`.
+    """
+    match, keywords, ignore = grammar.match, grammar.keywords, grammar.ignore
+    states, rules, accept = grammar.states, grammar.rules, grammar.end
+    stack = [grammar.start]
+    values: list[Any] = []
+    pos, line, line_start, end = 0, 1, 0, len(text)
+    while True:
+        row = states[stack[-1]]
+        if pos < end:
+            found = match(text, pos)
+            if found is None:
+                raise _UnexpectedCharacter(pos, line, pos - line_start + 1)
+            kind, value = found.lastgroup, found.group()
+            if kind in ignore:
+                if kind == "COMMENT":
+                    comments.append(Comment(value.rstrip("\r"), line, pos - line_start + 1))
+                newlines = value.count("\n")
+                if newlines:
+                    line += newlines
+                    line_start = pos + value.rfind("\n") + 1
+                pos = found.end()
+                continue
+            if kind == "NAME":
+                keyword = keywords.get(value)
+                if keyword is not None and keyword in row:
+                    kind = keyword
+            token = Token(kind, value, line, pos - line_start + 1)  # type: ignore[arg-type]
+            pos = found.end()
+        else:
+            token = Token("$END", "", line, end - line_start + 1)
+        while True:
+            action = row.get(token.type)
+            if action is None:
+                raise _UnexpectedToken(token, {s for s in row if s.isupper()})
+            if action >= 0:
+                stack.append(action)
+                values.append(token)
+                break
+            origin, size, callback, keep, expand1 = rules[~action]
+            if size:
+                children = values[-size:]
+                del values[-size:]
+                del stack[-size:]
+            else:
+                children = []
+            if keep is not None:
+                kept: list[Any] = []
+                for i, splice in keep:
+                    if not splice:
+                        kept.append(children[i])
+                    elif kept:
+                        kept += children[i]
+                    else:
+                        kept = children[i]
+                children = kept
+            if expand1 and len(children) == 1:
+                node = children[0]
+            else:
+                node = children if callback is None else callback(builder, children)
+            stack.append(states[stack[-1]][origin])
+            values.append(node)
+            if stack[-1] == accept and token.type == "$END":
+                return node  # type: ignore[no-any-return]
+            row = states[stack[-1]]
+
+
+# --- reductions → AST ----------------------------------------------------------------------------
 
 
 def _tok_span(path: str, tok: Token) -> Span:
-    return Span(path, tok.line or 1, tok.column or 1, tok.end_line or 1, tok.end_column or 1)
+    return Span(path, tok.line, tok.column, tok.line, tok.column + len(tok.value))
 
 
-class _ToAst(Transformer[Token, object]):
-    """Embedded in the LALR parser: each method builds one AST node from its children."""
+class _ToAst:
+    """The reductions: each method, named after its grammar rule, builds one AST node from the
+    rule's children (tokens, nodes, or what an inlined `_rule` spliced in)."""
 
-    def __init__(self) -> None:
-        super().__init__(visit_tokens=False)
-        self.path = "<input>"
-        self.text = ""
-        self.comments: list[Token] = []
+    def __init__(self, path: str, text: str) -> None:
+        self.path = path
+        self.text = text
         self.problems: list[Diagnostic] = []
-
-    def reset(self, path: str, text: str) -> None:
-        self.path, self.text = path, text
-        self.comments.clear()
-        self.problems.clear()
 
     def _span(self, first: Any, last: Any) -> Span:
         """From the start of `first` to the end of `last`: tokens, nodes or spans."""
@@ -212,8 +208,10 @@ class _ToAst(Transformer[Token, object]):
         return item.span  # type: ignore[attr-defined, no-any-return]
 
     def _string(self, tok: Token) -> str:
-        if "\\" not in tok:
-            return tok[1:-1]  # the grammar admits no control characters: nothing to decode
+        if "\\" not in tok.value:
+            return tok.value[1:-1]  # the grammar admits no control characters: nothing to decode
+        import json
+
         value: str = json.loads(tok.value)
         try:
             value.encode("utf-8")
@@ -430,34 +428,34 @@ def _describe_found(tok: Token) -> str:
     return f"`{text}`"
 
 
-def _syntax_error(exc: UnexpectedInput, text: str, path: str) -> Diagnostic:
-    if isinstance(exc, UnexpectedToken):
-        tok = exc.token
-        line, col = tok.line or 1, tok.column or 1
-        if tok.type == "$END":
-            lines = text.split("\n")
-            line, col = len(lines), len(lines[-1]) + 1
-            span = Span(path, line, col, line, col + 1)
-        else:
-            span = _tok_span(path, tok)
-        if tok.value == "or":
-            return error(
-                SYNTAX,
-                "`or` is not supported: all conditions are joined with `and`",
-                span,
-                help='to accept one of several values write `field in ("a", "b")`; '
-                "otherwise split the selection into two campaigns",
-            )
-        expected = _describe_expected(set(exc.expected))
-        return error(SYNTAX, f"expected {expected}, found {_describe_found(tok)}", span)
-    assert isinstance(exc, UnexpectedCharacters)
+def _unexpected_token(exc: _UnexpectedToken, text: str, path: str) -> Diagnostic:
+    tok = exc.token
+    if tok.type == "$END":
+        lines = text.split("\n")
+        line, col = len(lines), len(lines[-1]) + 1
+        span = Span(path, line, col, line, col + 1)
+    else:
+        span = _tok_span(path, tok)
+    if tok.value == "or":
+        return error(
+            SYNTAX,
+            "`or` is not supported: all conditions are joined with `and`",
+            span,
+            help='to accept one of several values write `field in ("a", "b")`; '
+            "otherwise split the selection into two campaigns",
+        )
+    expected = _describe_expected(set(exc.expected))
+    return error(SYNTAX, f"expected {expected}, found {_describe_found(tok)}", span)
+
+
+def _unexpected_character(exc: _UnexpectedCharacter, text: str, path: str) -> Diagnostic:
     line, col = exc.line, exc.column
-    char = text[exc.pos_in_stream] if exc.pos_in_stream < len(text) else ""
+    char = text[exc.pos] if exc.pos < len(text) else ""
     span = Span(path, line, col, line, col + 1)
     if char == '"':
-        end = text.find("\n", exc.pos_in_stream)
+        end = text.find("\n", exc.pos)
         end = len(text) if end < 0 else end
-        span = Span(path, line, col, line, col + max(1, end - exc.pos_in_stream))
+        span = Span(path, line, col, line, col + max(1, end - exc.pos))
         message = "unterminated or invalid string"
         help_text = 'strings close with `"` on the same line and use JSON escapes like `\\n`'
         return error(SYNTAX, message, span, help=help_text)

@@ -110,5 +110,30 @@ def test_parse_cache_is_private_to_the_user(tmp_path, monkeypatch) -> None:
     code = "from selang.parser import parse; parse('list a = \"b\"', 'x')"
     subprocess.run([sys.executable, "-c", code], check=True, env={**__import__("os").environ})
     folder = tmp_path / "selang"
-    assert [p.name.startswith("grammar-") for p in folder.iterdir()] == [True]
+    assert [p.name for p in folder.iterdir()] == ["grammar"]
+    assert [p.suffix for p in (folder / "grammar").iterdir()] == [".marshal"]
     assert folder.stat().st_mode & 0o777 == 0o700
+
+
+def test_damaged_tables_are_built_again(tmp_path, monkeypatch) -> None:
+    """Cached tables that cannot be read, or were built from another grammar, are replaced by
+    tables built from the grammar as it is, which the next run then loads."""
+    import marshal
+
+    from selang import tables
+    from selang.cachedir import user_cache_dir
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    user_cache_dir.cache_clear()
+    key = [tables.FORMAT, grammar_path().read_text(encoding="utf-8")]
+    try:
+        tables.load()
+        (cached,) = (tmp_path / "selang" / "grammar").iterdir()
+        for damage in (b"", b"\x00garbage", marshal.dumps([[tables.FORMAT, "other"], []])):
+            cached.write_bytes(damage)
+            built = tables.load()
+            stored_key, data = marshal.loads(cached.read_bytes())
+            assert stored_key == key
+            assert tables.load() == built == tables._from_data(data)
+    finally:
+        user_cache_dir.cache_clear()
