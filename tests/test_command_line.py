@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 from selang.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_no_command_and_bad_flags_are_usage_errors(capsys) -> None:
@@ -55,3 +58,19 @@ def test_apply_refuses_a_file_whose_reading_errors_are_ignored(tmp_path, capsys)
     assert main(["apply", "--sandbox", "--yes", "--state-dir", state, str(src)]) == 1
     err = capsys.readouterr().err
     assert "unknown list `dnc_typo`" in err and "nothing was sent" in err
+
+
+def test_console_entry_exits_with_the_command_code() -> None:
+    """`python -m selang` (the console script's entry) prints every finding and exits with the
+    command's code: 1 for errors, 0 for a clean file."""
+
+    def check(path: str) -> subprocess.CompletedProcess[str]:
+        argv = [sys.executable, "-m", "selang", "check", "--no-cache", path]
+        return subprocess.run(argv, cwd=ROOT, capture_output=True, text=True)
+
+    broken = check("examples/broken/SEL014-contradiction.sel")
+    assert broken.returncode == 1
+    assert "error[SEL014]" in broken.stdout
+    assert broken.stderr == "found 1 error (1 file checked)\n"
+    clean = check("examples/lists.sel")
+    assert (clean.returncode, clean.stderr) == (0, "all checks passed (1 file checked)\n")
