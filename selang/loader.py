@@ -8,8 +8,8 @@ configuration raises `selang.config.ConfigError`.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -122,19 +122,69 @@ def _work(args: tuple[list[str], bool, bool]) -> tuple[list[LoadResult], Session
 def _in_workers(
     paths: list[str], jobs: int, keep_selections: bool
 ) -> list[tuple[list[LoadResult], Session]]:
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
     size = -(-len(paths) // jobs)
     # Contiguous slices keep files that share a library in one worker, parsing it once.
     slices = [(paths[i : i + size], i == 0, keep_selections) for i in range(0, len(paths), size)]
-    # This process checks the first slice itself while the workers check the others: one
-    # process fewer to start, and one slice of results that never needs sending back.
-    with ProcessPoolExecutor(max_workers=len(slices) - 1, mp_context=context) as pool:
-        others = pool.map(_work, slices[1:])
-        return [_work(slices[0]), *others]
+    if not hasattr(os, "fork"):
+        return _in_pool(slices)
+    # This process checks the first slice itself while forked children check the others: one
+    # process fewer to start, and one slice of results that never needs sending back. Plain
+    # `fork` and a pipe per child, because importing `multiprocessing` and `concurrent.futures`
+    # costs about 18 ms before the first child can start, 7 % of a 400-file run on two cores.
+    children = [_fork(_work, part) for part in slices[1:]]
+    mine = _work(slices[0])
+    return [mine, *(_join(child) for child in children)]
+
+
+def _fork(work: Callable[[Any], object], args: object) -> tuple[int, int]:
+    """Run `work(args)` in a forked child that sends back its pickled result (or exception)."""
+    import pickle
+
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns into the caller's code
+        status = 0
+        try:
+            os.close(read_end)
+            try:
+                data = pickle.dumps((True, work(args)))
+            except BaseException as exc:  # sent to the parent, which raises it
+                data = pickle.dumps((False, exc))
+            with os.fdopen(write_end, "wb") as out:
+                out.write(data)
+        except BaseException:
+            status = 1
+        finally:
+            os._exit(status)
+    os.close(write_end)
+    return pid, read_end
+
+
+def _join(child: tuple[int, int]) -> Any:
+    import pickle
+
+    pid, read_end = child
+    with os.fdopen(read_end, "rb") as stream:
+        data = stream.read()
+    os.waitpid(pid, 0)
+    if not data:
+        raise RuntimeError("a worker process ended without sending its results")
+    ok, value = pickle.loads(data)
+    if not ok:
+        raise value
+    return value
+
+
+def _in_pool(
+    slices: list[tuple[list[str], bool, bool]],
+) -> list[tuple[list[LoadResult], Session]]:
+    """Where processes cannot fork (Windows), every slice goes to a spawned worker."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    spawn = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=len(slices), mp_context=spawn) as pool:
+        return list(pool.map(_work, slices))
 
 
 def _read(

@@ -47,3 +47,27 @@ def test_suppressions_used_in_any_worker_are_not_unused(many: Path, capsys) -> N
     files = sorted(p.name for p in many.glob("*.sel"))
     _, out = run(capsys, "--jobs", "2", *files)
     assert out.count('"SEL024"') == 1 and "unused suppression of `SEL016`" in out
+
+
+def test_without_fork_workers_are_spawned_and_agree(many: Path, capsys, monkeypatch) -> None:
+    """Where processes cannot fork, every slice goes to a process pool, with the same output."""
+    import os
+
+    files = sorted(p.name for p in many.glob("*.sel"))
+    single = run(capsys, "--jobs", "1", *files)
+    monkeypatch.delattr(os, "fork")
+    assert run(capsys, "--jobs", "2", *files) == single
+
+
+def _fail(message: str) -> None:
+    raise ValueError(message)
+
+
+def test_a_worker_exception_reaches_the_caller() -> None:
+    """What a forked worker raises is raised again in the parent, and the child is reaped."""
+    from selang.loader import _fork, _join
+
+    child = _fork(_fail, "boom")
+    with pytest.raises(ValueError, match="boom"):
+        _join(child)
+    assert _join(_fork(len, "four")) == 4
