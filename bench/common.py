@@ -21,13 +21,19 @@ def run_time(argv: Sequence[str], cwd: str | None = None, env: dict | None = Non
     return time.perf_counter() - start
 
 
-def median_pair(a: Sequence[str], b: Sequence[str], runs: int, **kw: object) -> tuple[float, float]:
-    """Medians of `runs` alternating runs of two commands, so both see the same machine load."""
-    ta, tb = [], []
+def medians(commands: Sequence[Sequence[str]], runs: int, **kw: object) -> list[float]:
+    """Medians of `runs` rounds that run each command once in turn, so all see the same load."""
+    times: list[list[float]] = [[] for _ in commands]
     for _ in range(runs):
-        ta.append(run_time(a, **kw))  # type: ignore[arg-type]
-        tb.append(run_time(b, **kw))  # type: ignore[arg-type]
-    return statistics.median(ta), statistics.median(tb)
+        for command, seen in zip(commands, times, strict=True):
+            seen.append(run_time(command, **kw))  # type: ignore[arg-type]
+    return [statistics.median(seen) for seen in times]
+
+
+def median_pair(a: Sequence[str], b: Sequence[str], runs: int, **kw: object) -> tuple[float, float]:
+    """Medians of `runs` alternating runs of two commands."""
+    first, second = medians([a, b], runs, **kw)
+    return first, second
 
 
 def median_seconds(work: Callable[[], object], runs: int) -> float:
