@@ -14,6 +14,7 @@ from typing import Any
 
 import attrs
 
+from selang.names import is_plain_field
 from selang.remote import wire
 
 PLAN_FORMAT = "selang-plan/1"
@@ -133,8 +134,10 @@ def _field(rule: Any) -> str:
 def rule_text(rule: Any) -> str:
     if not isinstance(rule, Mapping):
         return wire.dumps(rule)
-    value = wire.dumps(rule.get("value"))
-    return f"{rule.get('field')} {rule.get('operator')} {value}"
+    field, value = rule.get("field"), wire.dumps(rule.get("value"))
+    # A field that is not a plain name (`Lifetime Value`) is quoted like the values around it.
+    shown = field if isinstance(field, str) and is_plain_field(field) else wire.dumps(field)
+    return f"{shown} {rule.get('operator')} {value}"
 
 
 def render(d: Diff, indent: str = "  ") -> list[str]:

@@ -80,6 +80,18 @@ def test_plan_shows_diff_and_detailed_exitcode(
     assert "no changes" in capsys.readouterr().out
 
 
+def test_plan_quotes_a_field_that_is_not_a_plain_name(
+    cli_env: Path, cx: FakeCxone, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A field with a space is shown quoted in the plan, so it does not run into its operator."""
+    cx.add_campaign("c1")
+    sel = write_sel(
+        tmp_path, "c1", 'campaign "c1" { target "l1" where `Lifetime Value` >= 250.00 }\n'
+    )
+    assert main(["plan", sel]) == 0
+    assert '+ rule "Lifetime Value" gte 250.00' in capsys.readouterr().out
+
+
 def test_saved_plan_applies_and_stale_plan_is_refused(
     cli_env: Path, cx: FakeCxone, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
