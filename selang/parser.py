@@ -20,7 +20,7 @@ from selang.diagnostics import Diagnostic, Span, error
 from selang.tables import Tables, grammar_path, load
 from selang.values import Date, DateTime, Scalar
 
-__all__ = ["Comment", "ParseResult", "grammar_path", "parse", "warm_up"]
+__all__ = ["Comment", "ParseResult", "grammar_path", "parse"]
 
 SYNTAX = "SEL001"
 
@@ -88,11 +88,6 @@ class _Grammar:
 @functools.cache
 def _grammar() -> _Grammar:
     return _Grammar(load())
-
-
-def warm_up() -> None:
-    """Load the tables now (before worker processes fork) rather than on first use."""
-    _grammar()
 
 
 def parse(text: str, path: str = "<input>") -> ParseResult:
