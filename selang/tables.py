@@ -27,6 +27,8 @@ class Rule(NamedTuple):
 
 
 class Tables(NamedTuple):
+    """What `selang.parser` needs to lex and parse: plain values only, so `marshal` keeps them."""
+
     pattern: str  # every terminal but the keywords, one named group each, in Lark's preference
     keywords: dict[str, str]  # a word spelled like a keyword -> the keyword's terminal
     ignore: tuple[str, ...]  # terminals skipped between tokens

@@ -71,3 +71,32 @@ def test_a_worker_exception_reaches_the_caller() -> None:
     with pytest.raises(ValueError, match="boom"):
         _join(child)
     assert _join(_fork(len, "four")) == 4
+
+
+def test_a_failure_in_this_process_stops_the_workers(many: Path, monkeypatch) -> None:
+    """When the slice checked in this process raises, the forked workers are stopped and
+    reaped: none is left running or waiting to send its results."""
+    import os
+
+    from selang import loader
+
+    def work(args):
+        if args[1]:  # the first slice, which this process checks itself
+            raise OSError("disk gone")
+        return real(args)
+
+    def fork(*args):
+        child = real_fork(*args)
+        pids.append(child[0])
+        return child
+
+    real, real_fork, pids = loader._work, loader._fork, []
+    monkeypatch.setattr(loader, "_work", work)
+    monkeypatch.setattr(loader, "_fork", fork)
+    files = sorted(str(p) for p in many.glob("*.sel"))
+    with pytest.raises(OSError, match="disk gone"):
+        loader.load_selections(files, jobs=2)
+    assert len(pids) == 1
+    for pid in pids:
+        with pytest.raises(ChildProcessError):  # already reaped
+            os.waitpid(pid, os.WNOHANG)
