@@ -31,7 +31,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         type=positive_int,
         default=0,
         metavar="N",
-        help="worker processes for large runs (default: one per core)",
+        help="worker processes for large runs (default: one per core this process may use)",
     )
     check.add_argument(
         "--no-cache",
@@ -87,7 +87,7 @@ def _check(files: list[str], jobs: int) -> tuple[list[Diagnostic], bool, set[str
     consulted: set[str] = set()
     try:
         results = load_selections(
-            files, jobs=jobs or os.cpu_count() or 1, keep_selections=False, consulted=consulted
+            files, jobs=jobs or usable_cores(), keep_selections=False, consulted=consulted
         )
     except ConfigError as exc:
         sys.stderr.write(f"selang: invalid configuration: {exc}\n")
@@ -101,6 +101,14 @@ def _check(files: list[str], jobs: int) -> tuple[list[Diagnostic], bool, set[str
                 diagnostics.append(d)
     diagnostics.sort(key=lambda d: d.sort_key())
     return diagnostics, any(r.unreadable for r in results), consulted
+
+
+def usable_cores() -> int:
+    """The cores this process may run on: its affinity mask (set by `taskset`, or a container's
+    cpuset) where the platform has one, else every core of the machine."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1
 
 
 def run_compile(args: argparse.Namespace) -> int:
