@@ -28,8 +28,10 @@ _KEYWORDS = (
     "import list segment campaign target exclude where priority and in not between starts ends "
     "with contains is null true false"
 ).split()
-_GLUED = re.compile(rf"(?<![A-Za-z0-9_.])(?:{'|'.join(_KEYWORDS)})[A-Za-z0-9_.]")
-_SPLIT = re.compile(r"(?<![A-Za-z0-9_.])(?:list|segment)\s+[A-Za-z_][A-Za-z0-9_.]*\s*==")
+# A word that starts with a keyword, also right after a number (`-1listx`).
+_GLUED = re.compile(rf"(?<![A-Za-z_.])(?:{'|'.join(_KEYWORDS)})[A-Za-z0-9_.]")
+_GAP = r"(?:\s|#[^\n]*)"  # what may stand between two tokens
+_SPLIT = re.compile(rf"(?<![A-Za-z_.])(?:list|segment){_GAP}+[A-Za-z_][A-Za-z0-9_.]*{_GAP}*==")
 
 
 @functools.cache
