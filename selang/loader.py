@@ -8,9 +8,8 @@ configuration raises `selang.config.ConfigError`.
 from __future__ import annotations
 
 import os
-import signal
-from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -123,78 +122,14 @@ def _work(args: tuple[list[str], bool, bool]) -> tuple[list[LoadResult], Session
 def _in_workers(
     paths: list[str], jobs: int, keep_selections: bool
 ) -> list[tuple[list[LoadResult], Session]]:
+    from selang.workers import map_slices
+
     size = -(-len(paths) // jobs)
-    # Contiguous slices keep files that share a library in one worker, parsing it once.
+    # Contiguous slices keep files that share a library in one worker, parsing it once. This
+    # process checks the first slice itself: one process fewer to start, and one slice of
+    # results that never needs sending back.
     slices = [(paths[i : i + size], i == 0, keep_selections) for i in range(0, len(paths), size)]
-    if not hasattr(os, "fork"):
-        return _in_pool(slices)
-    # This process checks the first slice itself while forked children check the others: one
-    # process fewer to start, and one slice of results that never needs sending back. Plain
-    # `fork` and a pipe per child, because importing `multiprocessing` and `concurrent.futures`
-    # costs about 18 ms before the first child can start, 7 % of a 400-file run on two cores.
-    children = [_fork(_work, part) for part in slices[1:]]
-    results = []
-    try:
-        results.append(_work(slices[0]))
-        while children:
-            results.append(_join(children.pop(0)))
-    finally:
-        for pid, read_end in children:  # only after a failure: stop and reap the others
-            os.close(read_end)
-            os.kill(pid, signal.SIGTERM)
-            os.waitpid(pid, 0)
-    return results
-
-
-def _fork(work: Callable[[Any], object], args: object) -> tuple[int, int]:
-    """Run `work(args)` in a forked child that sends back its pickled result (or exception)."""
-    import pickle
-
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: never returns into the caller's code
-        status = 0
-        try:
-            os.close(read_end)
-            try:
-                data = pickle.dumps((True, work(args)))
-            except BaseException as exc:  # sent to the parent, which raises it
-                data = pickle.dumps((False, exc))
-            with os.fdopen(write_end, "wb") as out:
-                out.write(data)
-        except BaseException:
-            status = 1
-        finally:
-            os._exit(status)
-    os.close(write_end)
-    return pid, read_end
-
-
-def _join(child: tuple[int, int]) -> Any:
-    import pickle
-
-    pid, read_end = child
-    with os.fdopen(read_end, "rb") as stream:
-        data = stream.read()
-    os.waitpid(pid, 0)
-    if not data:
-        raise RuntimeError("a worker process ended without sending its results")
-    ok, value = pickle.loads(data)
-    if not ok:
-        raise value
-    return value
-
-
-def _in_pool(
-    slices: list[tuple[list[str], bool, bool]],
-) -> list[tuple[list[LoadResult], Session]]:
-    """Where processes cannot fork (Windows), every slice goes to a spawned worker."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    spawn = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=len(slices), mp_context=spawn) as pool:
-        return list(pool.map(_work, slices))
+    return map_slices(_work, slices)
 
 
 def _read(
