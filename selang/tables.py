@@ -9,11 +9,12 @@ than checking a file). `selang.parser` runs the tables.
 from __future__ import annotations
 
 import marshal
+import zlib
 from pathlib import Path
 from typing import NamedTuple
 
-# Bump when the layout of `Tables` changes, so cached tables of the old layout are not loaded.
-FORMAT = 1
+# Bump when the layout of the cached tables changes, so tables of an old layout are not loaded.
+FORMAT = 2
 
 
 class Rule(NamedTuple):
@@ -47,22 +48,39 @@ def grammar_path() -> Path:
 
 def load() -> Tables:
     """The tables of the grammar as it is now: from the user's cache, or built and cached."""
+    from selang import __version__
     from selang.cachedir import cache_file, write_atomic
 
     grammar = grammar_path().read_text(encoding="utf-8")
-    key = [FORMAT, grammar]
+    key = [FORMAT, __version__, grammar]
     path = cache_file("grammar", key, suffix=".marshal")
     if path is not None:
-        try:
-            stored_key, data = marshal.loads(path.read_bytes())
-            if stored_key == key:
-                return _from_data(data)
-        except (OSError, EOFError, ValueError, TypeError):
-            pass  # absent, from another layout, or damaged: build it again
+        cached = _read(path, key)
+        if cached is not None:
+            return cached
     tables = build(grammar)
     if path is not None:
-        write_atomic(path, marshal.dumps([key, _to_data(tables)]))
+        data = marshal.dumps(_to_data(tables))
+        write_atomic(path, marshal.dumps([key, zlib.crc32(data), data]))
+        _remove_legacy(path.parent.parent)
     return tables
+
+
+def _read(path: Path, key: list[object]) -> Tables | None:
+    """The cached tables, unless absent, built for another key, or damaged in any way."""
+    try:
+        stored_key, checksum, data = marshal.loads(path.read_bytes())
+        if stored_key != key or zlib.crc32(data) != checksum:
+            return None
+        return _from_data(marshal.loads(data))
+    except (OSError, EOFError, ValueError, TypeError):
+        return None
+
+
+def _remove_legacy(folder: Path) -> None:
+    """Tables cached by selang 0.1.0 before this layout, which nothing reads any more."""
+    for old in folder.glob("grammar-*.lark"):
+        old.unlink(missing_ok=True)
 
 
 def _to_data(tables: Tables) -> list[object]:

@@ -116,24 +116,38 @@ def test_parse_cache_is_private_to_the_user(tmp_path, monkeypatch) -> None:
 
 
 def test_damaged_tables_are_built_again(tmp_path, monkeypatch) -> None:
-    """Cached tables that cannot be read, or were built from another grammar, are replaced by
-    tables built from the grammar as it is, which the next run then loads."""
+    """Cached tables that cannot be read, were built for another grammar or version, or had a
+    byte changed are replaced by tables built from the grammar as it is, which the next run
+    then loads; tables cached in the layout of selang 0.1.0 are removed."""
     import marshal
+    import zlib
 
-    from selang import tables
+    from selang import __version__, tables
     from selang.cachedir import user_cache_dir
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     user_cache_dir.cache_clear()
-    key = [tables.FORMAT, grammar_path().read_text(encoding="utf-8")]
+    key = [tables.FORMAT, __version__, grammar_path().read_text(encoding="utf-8")]
     try:
         tables.load()
         (cached,) = (tmp_path / "selang" / "grammar").iterdir()
-        for damage in (b"", b"\x00garbage", marshal.dumps([[tables.FORMAT, "other"], []])):
+        good = cached.read_bytes()
+        stored_key, checksum, data = marshal.loads(good)
+        flipped = data.replace(b"campaign_decl", b"campaignXdecl")
+        legacy = tmp_path / "selang" / "grammar-d8fc040ade02c56696d4.lark"
+        for damage in (
+            b"",
+            b"\x00garbage",
+            marshal.dumps([[tables.FORMAT, "0.0.1", key[2]], checksum, data]),
+            marshal.dumps([stored_key, checksum, flipped]),
+            marshal.dumps([stored_key, zlib.crc32(flipped), b"\x00" + flipped]),
+        ):
             cached.write_bytes(damage)
+            legacy.write_text("old")
             built = tables.load()
-            stored_key, data = marshal.loads(cached.read_bytes())
-            assert stored_key == key
-            assert tables.load() == built == tables._from_data(data)
+            stored_key, checksum, data = marshal.loads(cached.read_bytes())
+            assert stored_key == key and zlib.crc32(data) == checksum
+            assert tables.load() == built == tables._from_data(marshal.loads(data))
+            assert not legacy.exists()
     finally:
         user_cache_dir.cache_clear()
