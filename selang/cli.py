@@ -81,14 +81,18 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run() -> NoReturn:
-    """The `selang` console script and `python -m selang`: `main`, as one short process.
+    """The `selang` console script and `python -m selang`: `main`, tuned for a short process.
 
-    A run allocates many objects and makes almost no reference cycles, so the collector's default
-    pass every 700 allocations and its full passes at exit, over objects the process is about to
-    free anyway, only cost time: together about a seventh of a cold `selang check` of one file
-    (BENCHMARKS.md). Cycles are still collected, in larger batches.
+    A command allocates many objects and makes almost no reference cycles, so the collector's
+    default pass every 700 allocations and its full passes at exit, over objects the process is
+    about to free anyway, only cost time: together about a seventh of a cold `selang check` of
+    one file (BENCHMARKS.md). Cycles are still collected, in larger batches. The sandbox is a
+    server that may run for hours, so it keeps Python's defaults.
     """
-    gc.set_threshold(100_000)
+    short = sys.argv[1:2] != ["sandbox"]
+    if short:
+        gc.set_threshold(100_000)
     code = main()
-    gc.freeze()  # what is alive now is freed by the exit itself
+    if short:
+        gc.freeze()  # what is alive now is freed by the exit itself
     sys.exit(code)
