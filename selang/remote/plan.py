@@ -131,26 +131,30 @@ def _field(rule: Any) -> str:
     return str(rule.get("field")) if isinstance(rule, Mapping) else ""
 
 
+def name_text(name: Any) -> str:
+    """A list id, tier or field as the plan shows it: bare when it is a plain name, else
+    quoted like a value, so `Lifetime Value` or a tier `A, B` reads as one item."""
+    return name if isinstance(name, str) and is_plain_field(name) else wire.dumps(name)
+
+
 def rule_text(rule: Any) -> str:
     if not isinstance(rule, Mapping):
         return wire.dumps(rule)
-    field, value = rule.get("field"), wire.dumps(rule.get("value"))
-    # A field that is not a plain name (`Lifetime Value`) is quoted like the values around it.
-    shown = field if isinstance(field, str) and is_plain_field(field) else wire.dumps(field)
-    return f"{shown} {rule.get('operator')} {value}"
+    value = wire.dumps(rule.get("value"))
+    return f"{name_text(rule.get('field'))} {rule.get('operator')} {value}"
 
 
 def render(d: Diff, indent: str = "  ") -> list[str]:
     """Lines like `+ target list_1`; empty when nothing changes."""
     lines: list[str] = []
     for x in d.targets_added:
-        lines.append(f"{indent}+ target {x}")
+        lines.append(f"{indent}+ target {name_text(x)}")
     for x in d.targets_removed:
-        lines.append(f"{indent}- target {x}")
+        lines.append(f"{indent}- target {name_text(x)}")
     for x in d.exclusions_added:
-        lines.append(f"{indent}+ exclude {x}")
+        lines.append(f"{indent}+ exclude {name_text(x)}")
     for x in d.exclusions_removed:
-        lines.append(f"{indent}- exclude {x}")
+        lines.append(f"{indent}- exclude {name_text(x)}")
     for r in d.rules_added:
         lines.append(f"{indent}+ rule {rule_text(r)}")
     for r in d.rules_removed:
@@ -158,8 +162,8 @@ def render(d: Diff, indent: str = "  ") -> list[str]:
     for c in d.rules_changed:
         lines.append(f"{indent}~ rule {rule_text(c.before)}  ->  {rule_text(c.after)}")
     if d.priority_changed:
-        before = ", ".join(d.priority_before) or "(none)"
-        after = ", ".join(d.priority_after) or "(none)"
+        before = ", ".join(map(name_text, d.priority_before)) or "(none)"
+        after = ", ".join(map(name_text, d.priority_after)) or "(none)"
         lines.append(f"{indent}~ priority {before}  ->  {after}")
     if d.reordered:
         lines.append(f"{indent}~ order of lists or rules")

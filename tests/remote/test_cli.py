@@ -80,16 +80,21 @@ def test_plan_shows_diff_and_detailed_exitcode(
     assert "no changes" in capsys.readouterr().out
 
 
-def test_plan_quotes_a_field_that_is_not_a_plain_name(
+def test_plan_quotes_what_is_not_a_plain_name(
     cli_env: Path, cx: FakeCxone, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """A field with a space is shown quoted in the plan, so it does not run into its operator."""
+    """A field, list id or tier that is not a plain name is shown quoted in the plan, so a
+    field does not run into its operator and a tier `A, B` reads as one tier."""
     cx.add_campaign("c1")
-    sel = write_sel(
-        tmp_path, "c1", 'campaign "c1" { target "l1" where `Lifetime Value` >= 250.00 }\n'
+    source = (
+        'campaign "c1" {\n  target "list 1"\n  where `Lifetime Value` >= 250.00\n'
+        '  priority "A, B", default\n}\n'
     )
-    assert main(["plan", sel]) == 0
-    assert '+ rule "Lifetime Value" gte 250.00' in capsys.readouterr().out
+    assert main(["plan", write_sel(tmp_path, "c1", source)]) == 0
+    out = capsys.readouterr().out
+    assert '+ target "list 1"' in out
+    assert '+ rule "Lifetime Value" gte 250.00' in out
+    assert '~ priority (none)  ->  "A, B", default' in out
 
 
 def test_saved_plan_applies_and_stale_plan_is_refused(
