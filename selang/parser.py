@@ -440,7 +440,29 @@ def _unexpected_token(exc: _UnexpectedToken, text: str, path: str) -> Diagnostic
             "otherwise split the selection into two campaigns",
         )
     expected = _describe_expected(set(exc.expected))
-    return error(SYNTAX, f"expected {expected}, found {_describe_found(tok)}", span)
+    message = f"expected {expected}, found {_describe_found(tok)}"
+    return error(SYNTAX, message, span, help=_misspelled_keyword(tok, exc.expected))
+
+
+# Keywords that only ever come in a pair, suggested as the pair.
+_PHRASE = {"starts": "starts with", "ends": "ends with"}
+
+
+def _misspelled_keyword(tok: Token, expected: set[str]) -> str | None:
+    """`did you mean `where`?` for a name close to a keyword the parser would have taken."""
+    if tok.value == "=" and "COMPARE" in expected:
+        return "compare with `==`"
+    if tok.type != "NAME":
+        return None
+    import difflib
+
+    spelled: dict[str, str] = {}
+    for word, kind in _grammar().keywords.items():
+        if kind in expected:
+            phrase = _PHRASE.get(word, word)
+            spelled[word] = spelled[phrase.replace(" ", "")] = phrase
+    close = difflib.get_close_matches(tok.value.lower(), list(spelled), n=1, cutoff=0.6)
+    return f"did you mean `{spelled[close[0]]}`?" if close else None
 
 
 def _unexpected_character(exc: _UnexpectedCharacter, text: str, path: str) -> Diagnostic:

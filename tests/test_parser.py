@@ -84,6 +84,27 @@ def test_syntax_errors_read_in_words(src: str, message: str) -> None:
     assert "__" not in diag.message and "$END" not in diag.message
 
 
+@pytest.mark.parametrize(
+    ("src", "help_text"),
+    [
+        ('campaign "c" { targt "a" }', "did you mean `target`?"),
+        ('campaing "c" { }', "did you mean `campaign`?"),
+        ('campaign "c" { target "a" WHERE x == 1 }', "did you mean `where`?"),
+        ('campaign "c" { target "a" where x == 1 adn y == 2 }', "did you mean `and`?"),
+        ('campaign "c" { target "a" where x startswith "a" }', "did you mean `starts with`?"),
+        ('campaign "c" { target "a" where x is nul }', "did you mean `null`?"),
+        ('campaign "c" { target "a" where x = 1 }', "compare with `==`"),
+        ('campaign "c" { target "a" where x == 1 y == 2 }', None),
+        ('campaign "c" { target a b }', None),
+    ],
+)
+def test_a_misspelled_keyword_gets_a_suggestion(src: str, help_text: str | None) -> None:
+    """A name close to a keyword the parser expected there is answered with that keyword, and
+    `=` where an operator belongs with `==`; other names get no guess."""
+    (diag,) = parse(src, "t.sel").diagnostics
+    assert diag.help == help_text
+
+
 def test_or_gets_its_own_message_and_hint() -> None:
     """Writing `or` points at the word and suggests `in (...)`."""
     (diag,) = parse("segment s = a == 1 or a == 2", "o.sel").diagnostics
