@@ -126,6 +126,7 @@ def _fail_here_after_forking(part: float) -> float:
     return _slow(part)
 
 
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="counts open files in /proc")
 def test_a_failed_fork_stops_the_children_already_started(monkeypatch, pids: list[int]) -> None:
     """If starting the third child fails, the two already started are stopped and reaped,
     and no pipe is left open."""
