@@ -71,17 +71,32 @@ def _mtime(path: Path) -> int:
         return 0
 
 
+# What a distribution leaves in a `sys.path` folder: metadata (with its entry points) or a link.
+_DISTRIBUTION = (".dist-info", ".egg-info", ".egg-link", ".pth")
+
+
 def sys_path_key() -> list[object]:
-    """Every `sys.path` folder with its modification time: installing or removing a
-    distribution changes its folder's mtime, so this changes when installed packages do."""
+    """What identifies the installed distributions, and so the policy plugins: each `sys.path`
+    folder's `*.dist-info`, `*.egg-info`, `*.egg-link` and `*.pth` entries with their
+    modification times. Installing, upgrading or removing a distribution changes one of them;
+    other files coming and going in those folders do not (under `python -m selang` the working
+    directory is one of them)."""
     import sys
 
     stamps: list[object] = [sys.version]
     for entry in sys.path:
         try:
-            stamps.append([entry, os.stat(entry or ".").st_mtime_ns])
+            with os.scandir(entry or ".") as found:
+                marks = sorted(
+                    [item.name, item.stat().st_mtime_ns]
+                    for item in found
+                    if item.name.endswith(_DISTRIBUTION)
+                )
+        except NotADirectoryError:  # a zip archive: its own time and size
+            marks = stamp(entry)
         except OSError:
-            stamps.append([entry, None])
+            marks = None
+        stamps.append([entry, marks])
     return stamps
 
 

@@ -90,3 +90,24 @@ def test_no_cache_flag_and_variable_check_again(tree: Path, capsys, monkeypatch)
     monkeypatch.setenv("SELANG_NO_CACHE", "1")
     with pytest.raises(AssertionError, match="checked again"):
         check(capsys, "c.sel")
+
+
+def test_installed_distributions_count_other_files_do_not(
+    tree: Path, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file created in a `sys.path` folder (the working directory under `python -m selang`)
+    keeps the cached result; a distribution installed there, which may bring policies, does not."""
+    site = tree / "site"
+    site.mkdir()
+    monkeypatch.syspath_prepend(str(site))
+    first = check(capsys, "c.sel")
+    (site / "notes.txt").write_text("unrelated")
+    with monkeypatch.context() as m:
+        forbid_loading(m)
+        assert check(capsys, "c.sel") == first
+    dist = site / "acme_policies-1.0.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: acme-policies\nVersion: 1.0\n")
+    forbid_loading(monkeypatch)
+    with pytest.raises(AssertionError, match="checked again"):
+        check(capsys, "c.sel")
