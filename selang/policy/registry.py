@@ -67,8 +67,8 @@ def find() -> tuple[Found, ...]:
     """Every registered policy, sorted by entry-point name then value; imports nothing.
 
     Scanning installed metadata costs more than checking a small file, so the result is kept
-    in the user's cache, keyed by every `sys.path` folder's modification time: installing or
-    removing a distribution changes its folder's mtime and so the key.
+    in the user's cache, keyed by the distributions on `sys.path` (`cachedir.sys_path_key`):
+    installing, upgrading or removing one changes the key.
     """
     key = _path_key()
     cached = _read_index(key)
