@@ -146,19 +146,19 @@ def rule_text(rule: Any) -> str:
 
 def render(d: Diff, indent: str = "  ") -> list[str]:
     """Lines like `+ target list_1`; empty when nothing changes."""
-    lines: list[str] = []
-    for x in d.targets_added:
-        lines.append(f"{indent}+ target {name_text(x)}")
-    for x in d.targets_removed:
-        lines.append(f"{indent}- target {name_text(x)}")
-    for x in d.exclusions_added:
-        lines.append(f"{indent}+ exclude {name_text(x)}")
-    for x in d.exclusions_removed:
-        lines.append(f"{indent}- exclude {name_text(x)}")
-    for r in d.rules_added:
-        lines.append(f"{indent}+ rule {rule_text(r)}")
-    for r in d.rules_removed:
-        lines.append(f"{indent}- rule {rule_text(r)}")
+    additions_and_removals = [
+        ("+ target", d.targets_added, name_text),
+        ("- target", d.targets_removed, name_text),
+        ("+ exclude", d.exclusions_added, name_text),
+        ("- exclude", d.exclusions_removed, name_text),
+        ("+ rule", d.rules_added, rule_text),
+        ("- rule", d.rules_removed, rule_text),
+    ]
+    lines = [
+        f"{indent}{what} {shown(item)}"
+        for what, items, shown in additions_and_removals
+        for item in items
+    ]
     for c in d.rules_changed:
         lines.append(f"{indent}~ rule {rule_text(c.before)}  ->  {rule_text(c.after)}")
     if d.priority_changed:
