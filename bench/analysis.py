@@ -11,9 +11,9 @@ from decimal import Decimal
 from common import median_seconds
 
 from selang.analysis import Satisfiable, analyse, evaluate
-from selang.diagnostics import Span
-from selang.model import Rule
-from selang.values import Date, DateTime
+from selang.core.diagnostics import Span
+from selang.core.values import Date, DateTime
+from selang.semantic.model import Rule
 
 SPAN = Span.point("bench.sel")
 

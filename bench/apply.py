@@ -26,7 +26,7 @@ from common import PY, make_tree
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from selang.loader import load_selection
+from selang.app.loader import load_selection
 from selang.remote import plan as planning
 from selang.remote import wire
 from selang.sandbox import running

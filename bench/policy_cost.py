@@ -17,11 +17,11 @@ from pathlib import Path
 import lark
 from common import make_tree, median_seconds
 
-from selang.config import DEFAULT
-from selang.parser import grammar_path
-from selang.policy import Context
-from selang.policy.registry import registry
-from selang.resolve import resolve
+from selang.checks import Context
+from selang.checks.config import DEFAULT
+from selang.checks.registry import registry
+from selang.semantic.resolve import resolve
+from selang.syntax.parser import grammar_path
 
 
 def main() -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from selang.model import Selection
-from selang.policy import Context
+from selang.checks import Context
+from selang.semantic.model import Selection
 
 if TYPE_CHECKING:
     from selang.analysis import RuleSet, Verdict

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import os
 
-from selang.model import Rule
-from selang.names import is_plain_field
+from selang.semantic.model import Rule
+from selang.syntax.names import is_plain_field
 
 
 def rule_text(rule: Rule) -> str:

@@ -2,11 +2,11 @@
 
 from collections.abc import Iterator
 
-from policies._text import origin
-from selang.diagnostics import Diagnostic, Severity
-from selang.model import Rule, Selection
-from selang.policy import Context, Policy
-from selang.values import classify_string, kind_of
+from selang.checks import Context, Policy
+from selang.core.diagnostics import Diagnostic, Severity
+from selang.core.values import classify_string, kind_of
+from selang.policies._text import origin
+from selang.semantic.model import Rule, Selection
 
 _TEXT = ("starts_with", "ends_with", "contains")
 _ARTICLE = {

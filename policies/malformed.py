@@ -1,7 +1,7 @@
 """SEL015: malformed filter rules, reported by the `.sel` resolver and the JSON reader."""
 
-from selang.diagnostics import Severity
-from selang.policy import Policy
+from selang.checks import Policy
+from selang.core.diagnostics import Severity
 
 
 class MalformedRule(Policy):
@@ -11,7 +11,8 @@ class MalformedRule(Policy):
     Reports a rule with no field, an unknown operator, a value of the wrong shape (`in` without
     values, `between` with one bound or with its low bound above its high bound, a text match
     on a number, an order on `true`/`false`), and unknown keys in a JSON selection. The check is
-    made while reading the file (`selang.rules.check_rule`), so it covers `.sel` and `.json` alike.
+    made while reading the file (`selang.semantic.rules.check_rule`), so it covers `.sel` and
+    `.json` alike.
 
     ## Why
     CXone rejects such a rule, or worse reads it differently from what was meant. The malformed

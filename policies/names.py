@@ -1,7 +1,7 @@
 """SEL002: unresolved imports and names, import cycles, duplicates; reported while resolving."""
 
-from selang.diagnostics import Severity
-from selang.policy import Policy
+from selang.checks import Policy
+from selang.core.diagnostics import Severity
 
 
 class UnresolvedName(Policy):

@@ -2,10 +2,10 @@
 
 from collections.abc import Iterator
 
-from policies._text import is_json
-from selang.diagnostics import Diagnostic, Severity
-from selang.model import Selection
-from selang.policy import Context, Policy
+from selang.checks import Context, Policy
+from selang.core.diagnostics import Diagnostic, Severity
+from selang.policies._text import is_json
+from selang.semantic.model import Selection
 
 
 class NoTargetList(Policy):

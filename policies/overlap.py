@@ -2,9 +2,9 @@
 
 from collections.abc import Iterator
 
-from selang.diagnostics import Diagnostic, Related, Severity
-from selang.model import ListRef, Selection
-from selang.policy import Context, Policy
+from selang.checks import Context, Policy
+from selang.core.diagnostics import Diagnostic, Related, Severity
+from selang.semantic.model import ListRef, Selection
 
 
 class TargetExclusionOverlap(Policy):

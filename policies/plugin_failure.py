@@ -1,7 +1,7 @@
 """SEL099: a policy plugin that failed to load or to run; reported by the policy engine."""
 
-from selang.diagnostics import Severity
-from selang.policy import Policy
+from selang.checks import Policy
+from selang.core.diagnostics import Severity
 
 
 class PolicyPluginFailed(Policy):

@@ -2,11 +2,11 @@
 
 from collections.abc import Iterator
 
-from policies._analysis import contradictory, ruleset
-from policies._text import origin, rule_text
-from selang.diagnostics import Diagnostic, Related, Severity
-from selang.model import Rule, Selection
-from selang.policy import Context, Policy
+from selang.checks import Context, Policy
+from selang.core.diagnostics import Diagnostic, Related, Severity
+from selang.policies._analysis import contradictory, ruleset
+from selang.policies._text import origin, rule_text
+from selang.semantic.model import Rule, Selection
 
 
 class RedundantRule(Policy):

@@ -1,7 +1,7 @@
 """SEL001: syntax errors, reported by the parser; documented here."""
 
-from selang.diagnostics import Severity
-from selang.policy import Policy
+from selang.checks import Policy
+from selang.core.diagnostics import Severity
 
 
 class InvalidSyntax(Policy):

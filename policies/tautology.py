@@ -2,11 +2,11 @@
 
 from collections.abc import Iterator
 
-from policies._analysis import ruleset
-from policies._text import origin, rule_text
-from selang.diagnostics import Diagnostic, Severity
-from selang.model import Selection
-from selang.policy import Context, Policy
+from selang.checks import Context, Policy
+from selang.core.diagnostics import Diagnostic, Severity
+from selang.policies._analysis import ruleset
+from selang.policies._text import origin, rule_text
+from selang.semantic.model import Selection
 
 
 class RuleExcludesNobody(Policy):

@@ -3,10 +3,10 @@
 import difflib
 from collections.abc import Iterator
 
-from policies._text import config_name, origin
-from selang.diagnostics import Diagnostic, Severity
-from selang.model import Selection
-from selang.policy import Context, Policy
+from selang.checks import Context, Policy
+from selang.core.diagnostics import Diagnostic, Severity
+from selang.policies._text import config_name, origin
+from selang.semantic.model import Selection
 
 
 class UnknownField(Policy):

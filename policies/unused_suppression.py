@@ -1,7 +1,7 @@
 """SEL024: a suppression comment that silences nothing; reported by the policy engine."""
 
-from selang.diagnostics import Severity
-from selang.policy import Policy
+from selang.checks import Policy
+from selang.core.diagnostics import Severity
 
 
 class UnusedSuppression(Policy):

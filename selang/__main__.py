@@ -1,5 +1,5 @@
 """`python -m selang`: the same entry as the `selang` console script."""
 
-from selang.cli import run
+from selang.cli.main import run
 
 run()

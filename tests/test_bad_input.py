@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from selang.cli import main
+from selang.cli.main import main
 
 CAMPAIGN = 'campaign "c" {\n  target "list_1"\n  exclude "list_dnc"\n}\n'
 
@@ -137,7 +137,7 @@ def test_subprocess_never_shows_a_traceback(tmp_path: Path) -> None:
 
 def test_import_path_with_nul_is_a_diagnostic(tmp_path: Path) -> None:
     """An import path holding an escaped NUL character is SEL002, not an exception from `os`."""
-    from selang.resolve import resolve
+    from selang.semantic.resolve import resolve
 
     program = resolve(str(tmp_path / "a.sel"), 'import "a\\u0000b"\n')
     assert [d.code for d in program.diagnostics] == ["SEL002"]

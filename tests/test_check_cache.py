@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from selang import checkcache
-from selang.cli import main
+from selang.app import checkcache
+from selang.cli.main import main
 
 PAST = time.time() - 60  # older than the racy window, so results may be kept
 
@@ -35,12 +35,12 @@ def check(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
 
 
 def forbid_loading(monkeypatch: pytest.MonkeyPatch) -> None:
-    import selang.loader
+    import selang.app.loader
 
     def fail(*args: object, **kwargs: object) -> None:
         raise AssertionError("the files were checked again")
 
-    monkeypatch.setattr(selang.loader, "load_selections", fail)
+    monkeypatch.setattr(selang.app.loader, "load_selections", fail)
 
 
 def test_unchanged_run_is_replayed(tree: Path, capsys, monkeypatch) -> None:

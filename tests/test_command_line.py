@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from selang.cli import main
+from selang.cli.main import main
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 
-from selang.resolve import resolve
+from selang.semantic.resolve import resolve
 from selang.targets.cxone import dumps, emit, read_text
 
 

@@ -8,9 +8,9 @@ from textwrap import dedent
 
 import pytest
 
-from selang.decompile import UNWRITABLE, DecompileError, to_source
-from selang.fmt import format_source
-from selang.resolve import resolve
+from selang.format.decompile import UNWRITABLE, DecompileError, to_source
+from selang.format.fmt import format_source
+from selang.semantic.resolve import resolve
 from selang.targets.cxone import dumps, read_payload, render
 
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from selang.cli import main
-from selang.fmt import format_source
+from selang.cli.main import main
+from selang.format.fmt import format_source
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -46,7 +46,7 @@ def test_example_is_formatted(path: Path) -> None:
 @pytest.mark.parametrize("path", CAMPAIGNS, ids=lambda p: p.stem)
 def test_example_campaigns_exclude_dnc(path: Path) -> None:
     """Every example campaign excludes the master do-not-call list."""
-    from selang.loader import load_selection
+    from selang.app.loader import load_selection
 
     result = load_selection(str(path))
     assert result.selection is not None

@@ -7,8 +7,8 @@ from textwrap import dedent
 
 import pytest
 
-from selang import fmt
-from selang.fmt import format_source
+from selang.format import fmt
+from selang.format.fmt import format_source
 
 
 def formatted(text: str) -> str:
@@ -246,7 +246,7 @@ def test_output_that_would_lose_a_comment_is_refused(monkeypatch: pytest.MonkeyP
 
 def test_fingerprint_tells_kinds_apart() -> None:
     """The comparison behind the self-check separates `1`, `1.0` and `true`, unlike `==`."""
-    from selang.parser import parse
+    from selang.syntax.parser import parse
 
     one, dec, true = (parse(f"segment s = a == {v}").module for v in ("1", "1.0", "true"))
     assert one == dec == true

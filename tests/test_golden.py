@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from selang.cli import main
+from selang.cli.main import main
 
 ROOT = Path(__file__).resolve().parents[1]
 BROKEN = ROOT / "examples" / "broken"

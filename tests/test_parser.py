@@ -5,9 +5,9 @@ from __future__ import annotations
 import lark
 import pytest
 
-from selang import ast
-from selang.parser import grammar_path, parse
-from selang.values import Date, DateTime
+from selang.core.values import Date, DateTime
+from selang.syntax import ast
+from selang.syntax.parser import grammar_path, parse
 
 
 def test_grammar_is_lalr_without_conflicts() -> None:
@@ -128,7 +128,7 @@ def test_parse_cache_is_private_to_the_user(tmp_path, monkeypatch) -> None:
     import sys
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    code = "from selang.parser import parse; parse('list a = \"b\"', 'x')"
+    code = "from selang.syntax.parser import parse; parse('list a = \"b\"', 'x')"
     subprocess.run([sys.executable, "-c", code], check=True, env={**__import__("os").environ})
     folder = tmp_path / "selang"
     assert [p.name for p in folder.iterdir()] == ["grammar"]
@@ -143,8 +143,9 @@ def test_damaged_tables_are_built_again(tmp_path, monkeypatch) -> None:
     import marshal
     import zlib
 
-    from selang import __version__, tables
-    from selang.cachedir import user_cache_dir
+    from selang import __version__
+    from selang.core.cachedir import user_cache_dir
+    from selang.syntax import tables
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     user_cache_dir.cache_clear()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from selang.diagnostics import Span, error
-from selang.render.text import render_one
+from selang.core.diagnostics import Span, error
+from selang.report.text import render_one
 
 
 def test_long_lines_are_cut_around_the_span(tmp_path: Path) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from selang.resolve import resolve
+from selang.semantic.resolve import resolve
 
 
 def write(folder: Path, files: dict[str, str]) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from selang.cli import main
+from selang.cli.main import main
 
 MESSY = 'list a="x"\ncampaign "c"{target a exclude "d"}\n'
 CLEAN = 'list a = "x"\n\ncampaign "c" {\n  target a\n  exclude "d"\n}\n'

@@ -20,10 +20,13 @@ def test_wheel_installs_and_compiles_in_a_fresh_venv(tmp_path: Path) -> None:
         check=True,
         capture_output=True,
     )
-    (wheel,) = dist.glob("selang-*.whl")
+    (wheel,) = dist.glob("selang_cxone-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     assert "selang/_grammar/selang.lark" in names
-    assert "policies/__init__.py" in names
+    assert "selang/policies/__init__.py" in names
+    assert "selang/policies/contradiction.py" in names
+    tops = {name.split("/")[0] for name in names if not name.split("/")[0].endswith(".dist-info")}
+    assert tops == {"selang"}
 
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)

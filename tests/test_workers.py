@@ -1,4 +1,4 @@
-"""`selang.workers.map_slices`: forked children give what one process gives, and whatever goes
+"""`selang.app.workers.map_slices`: forked children give what one process gives, and whatever goes
 wrong, their failures reach the caller and none is left running or unreaped."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ import time
 
 import pytest
 
-from selang import workers
-from selang.workers import WorkerError, map_slices
+from selang.app import workers
+from selang.app.workers import WorkerError, map_slices
 
 
 def _echo(part: object) -> object:

@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 import attrs
 
-from selang.values import Kind
+from selang.core.values import Kind
 
 from .evaluate import holds
 from .normalize import Atom

@@ -6,7 +6,7 @@ the oracle, and a SQL preview is meant to match it.
 
 from __future__ import annotations
 
-from selang.values import Scalar
+from selang.core.values import Scalar
 
 from . import kinds
 from .normalize import Atom, Const, RuleLike, normalize

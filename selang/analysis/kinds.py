@@ -14,7 +14,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from selang.values import Date, DateTime, Kind, Scalar
+from selang.core.values import Date, DateTime, Kind, Scalar
 
 KINDS: tuple[Kind, ...] = ("number", "string", "boolean", "date", "datetime")
 

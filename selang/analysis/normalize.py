@@ -10,8 +10,8 @@ from typing import Any, Protocol
 
 import attrs
 
-from selang.model import OPERATORS
-from selang.values import Kind, classify_string
+from selang.core.values import Kind, classify_string
+from selang.semantic.model import OPERATORS
 
 from . import kinds
 
@@ -24,7 +24,7 @@ Const = tuple[Kind, Any]
 
 
 class RuleLike(Protocol):
-    """Anything shaped like `selang.model.Rule`."""
+    """Anything shaped like `selang.semantic.model.Rule`."""
 
     @property
     def field(self) -> str: ...

@@ -9,7 +9,7 @@ import json
 from collections.abc import Sequence
 from decimal import Decimal
 
-from selang.values import Date, DateTime, Kind, decimal_text
+from selang.core.values import Date, DateTime, Kind, decimal_text
 
 from . import kinds
 from .constraints import restrict

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from itertools import product
 from typing import Any
 
-from selang.values import Kind, Scalar
+from selang.core.values import Kind, Scalar
 
 from . import kinds, ordered, strings
 from .constraints import Constraint, Primitive

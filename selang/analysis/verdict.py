@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import attrs
 
-from selang.values import Scalar
+from selang.core.values import Scalar
 
 from .normalize import RuleLike
 

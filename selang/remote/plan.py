@@ -14,8 +14,8 @@ from typing import Any
 
 import attrs
 
-from selang.names import is_plain_field
 from selang.remote import wire
+from selang.syntax.names import is_plain_field
 
 PLAN_FORMAT = "selang-plan/1"
 KEYS = ("targetListIds", "exclusionListIds", "filterRules", "priorityOrder")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from selang.values import Date, DateTime, classify_string
+from selang.core.values import Date, DateTime, classify_string
 
 SELECTION_KEYS = ("targetListIds", "exclusionListIds", "filterRules", "priorityOrder")
 RULE_KEYS = ("field", "operator", "value")

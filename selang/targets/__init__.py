@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 from typing import Protocol
 
-from selang.model import Selection
+from selang.semantic.model import Selection
 
 
 class Target(Protocol):

@@ -10,11 +10,11 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from selang.diagnostics import Diagnostic, Span, error
-from selang.jsonpos import JsonPath, locate, offset_span
-from selang.model import OPERATORS, ListRef, Rule, RuleValue, Selection, Tier
-from selang.rules import check_rule
-from selang.values import Scalar, classify_string, json_text
+from selang.core.diagnostics import Diagnostic, Span, error
+from selang.core.values import Scalar, classify_string, json_text
+from selang.semantic.model import OPERATORS, ListRef, Rule, RuleValue, Selection, Tier
+from selang.semantic.rules import check_rule
+from selang.syntax.jsonpos import JsonPath, locate, offset_span
 
 NAME = "cxone"
 KEYS = ("targetListIds", "exclusionListIds", "filterRules", "priorityOrder")

@@ -18,7 +18,7 @@ import attrs
 from selang.analysis import Contradiction, Satisfiable, analyse, evaluate
 from selang.analysis.evaluate import holds
 from selang.analysis.normalize import normalize
-from selang.values import Date, DateTime, Scalar, classify_string
+from selang.core.values import Date, DateTime, Scalar, classify_string
 
 
 @attrs.frozen

@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 
 from selang.analysis import Contradiction, Satisfiable, analyse, evaluate, implies
 from selang.analysis.solver import UNSAT, counterexample
-from selang.model import OPERATORS
-from selang.values import Date, DateTime
+from selang.core.values import Date, DateTime
+from selang.semantic.model import OPERATORS
 
 T = DateTime.parse
 # Constants are kept short (strings of length ≤ 2) so the oracle's candidates stay few.

@@ -6,7 +6,7 @@ import pytest
 from analysis_support import R
 
 from selang.analysis import evaluate
-from selang.values import Date, DateTime
+from selang.core.values import Date, DateTime
 
 D = Date.parse
 T = DateTime.parse

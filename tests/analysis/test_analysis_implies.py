@@ -5,7 +5,7 @@ from decimal import Decimal
 from analysis_support import R
 
 from selang.analysis import implies
-from selang.values import Date
+from selang.core.values import Date
 
 
 def test_tighter_bound_implies_looser():

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from analysis_support import R, check_contradiction, check_satisfiable
 
-from selang.values import Date, DateTime
+from selang.core.values import Date, DateTime
 
 D = Date.parse
 T = DateTime.parse

@@ -11,8 +11,8 @@ from selang.analysis import RuleSet, Satisfiable, analyse, implies, solver
 from selang.analysis.constraints import Constraint
 from selang.analysis.normalize import HOLDS_ALONE, normalize, triage
 from selang.analysis.solver import UNSAT, witness
-from selang.model import OPERATORS
-from selang.values import Date, DateTime
+from selang.core.values import Date, DateTime
+from selang.semantic.model import OPERATORS
 
 D, T = Date.parse, DateTime.parse
 # Values around every edge the shortcut reasons about: the calendar's ends (an offset can

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from selang.cli import main
+from selang.cli.main import main
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from selang.loader import load_selection
+from selang.app.loader import load_selection
 
 
 def codes(path) -> list[str]:
@@ -198,11 +198,11 @@ def test_policies_do_not_run_without_a_campaign(write) -> None:
 
 def test_rule_excludes_nobody_only_when_ill_formed() -> None:
     """SEL020 reports exactly the rules `implies([], rule)` holds for: the ill-formed ones."""
-    from policies.tautology import RuleExcludesNobody
     from selang.analysis import implies
-    from selang.diagnostics import Span
-    from selang.model import Rule, Selection
-    from selang.policy import Context
+    from selang.checks import Context
+    from selang.core.diagnostics import Span
+    from selang.policies.tautology import RuleExcludesNobody
+    from selang.semantic.model import Rule, Selection
 
     span = Span.point("c.json")
     rules = (

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from selang.commands.init import starter
-from selang.config import DEFAULT, Config, ConfigError, Finder, parse
-from selang.diagnostics import Severity
-from selang.loader import load_selection
+from selang.app.loader import load_selection
+from selang.checks.config import DEFAULT, Config, ConfigError, Finder, parse
+from selang.cli.init import starter
+from selang.core.diagnostics import Severity
 
 CONTRADICTION = 'campaign "c" {\n  target "l"\n  where a == 1 and a == 2\n}\n'
 

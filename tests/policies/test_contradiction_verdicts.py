@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from selang.loader import load_selection
+from selang.app.loader import load_selection
 from selang.targets import cxone
 
 SATISFIABLE = [

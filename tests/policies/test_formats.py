@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from selang.diagnostics import Diagnostic, Related, Severity, Span
-from selang.render import github, sarif
+from selang.core.diagnostics import Diagnostic, Related, Severity, Span
+from selang.report import github, sarif
 
 BROKEN = 'campaign "c" {\n  target "l"\n  exclude "l"\n  where a == 1 and a == 2\n}\n'
 

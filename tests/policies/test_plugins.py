@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from selang.policy import documentation
-from selang.policy.docs import section
-from selang.policy.registry import clear_cache, find, registry
+from selang.checks import documentation
+from selang.checks.docs import section
+from selang.checks.registry import clear_cache, find, registry
 
 PLUGIN = '''
-from selang.diagnostics import Severity
-from selang.policy import Policy
+from selang.core.diagnostics import Severity
+from selang.checks import Policy
 
 
 class AcmePrefix(Policy):
@@ -90,7 +90,7 @@ def test_builtins_are_found_sorted_with_docs() -> None:
     assert {"SEL010", "SEL011", "SEL012", "SEL013", "SEL014", "SEL015", "SEL099"} <= set(codes)
     assert reg.failures == ()
     for entry in reg.policies:
-        assert entry.found.dist == "selang"
+        assert entry.found.dist == "selang-cxone"
         assert entry.policy.name == entry.policy.name.lower()
         for title in ("What it does", "Why", "Example", "Use instead"):
             assert section(entry.policy, title), (entry.code, title)
@@ -149,7 +149,7 @@ def test_duplicate_code_is_a_failure(tmp_path: Path, monkeypatch: pytest.MonkeyP
     clear_cache()
     try:
         reg = registry()
-        assert reg.get("SEL010").found.dist == "selang"
+        assert reg.get("SEL010").found.dist == "selang-cxone"
         [failure] = reg.failures
         assert (
             "already used" in failure.reason and failure.found.value == "acme_policies:AcmePrefix"
@@ -163,7 +163,7 @@ def test_find_imports_no_policy_module() -> None:
     """Finding policies reads metadata only; loading is a separate, later step."""
     script = (
         "import sys\n"
-        "from selang.policy.registry import find\n"
+        "from selang.checks.registry import find\n"
         "assert find()\n"
         "print(sorted(m for m in sys.modules if m.startswith(('policies', 'selang.analysis'))))\n"
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from selang import docsgen
+from selang.checks import docsgen
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -34,6 +34,6 @@ def test_rule_usage_errors(run) -> None:
 
 
 def test_committed_rules_page_is_current() -> None:
-    """docs/rules.md is exactly what `python -m selang.docsgen` writes today."""
+    """docs/rules.md is exactly what `python -m selang.checks.docsgen` writes today."""
     committed = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
-    assert committed == docsgen.page(), "run `python -m selang.docsgen docs/rules.md`"
+    assert committed == docsgen.page(), "run `python -m selang.checks.docsgen docs/rules.md`"

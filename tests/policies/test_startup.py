@@ -15,10 +15,10 @@ def test_check_imports_nothing_heavy(tmp_path) -> None:
     sqlite3 and the renderers it did not use unimported, once the grammar tables are cached."""
     script = (
         "import sys\n"
-        "from selang.cli import main\n"
+        "from selang.cli.main import main\n"
         "main(['check', '--no-cache', 'examples/broken/SEL014-contradiction.sel'])\n"
         "heavy = ('lark', 'requests', 'urllib3', 'http.client', 'sqlite3', 'hashlib', "
-        "'selang.render.sarif', 'tomli_w', 'selang.policy.docs')\n"
+        "'selang.report.sarif', 'tomli_w', 'selang.checks.docs')\n"
         "print([m for m in heavy if m in sys.modules])\n"
     )
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}

@@ -10,10 +10,10 @@ import lark
 from hypothesis import strategies as st
 from hypothesis.extra.lark import from_lark
 
-from selang import ast
-from selang.names import KEYWORDS
-from selang.parser import grammar_path
-from selang.values import Date, DateTime
+from selang.core.values import Date, DateTime
+from selang.syntax import ast
+from selang.syntax.names import KEYWORDS
+from selang.syntax.parser import grammar_path
 
 # --- names and scalars --------------------------------------------------------------------------
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from hypothesis import given
 from sel_strategies import payloads
 
-from selang.decompile import to_source
-from selang.fmt import format_source
-from selang.resolve import resolve
+from selang.format.decompile import to_source
+from selang.format.fmt import format_source
+from selang.semantic.resolve import resolve
 from selang.targets.cxone import dumps, read_payload, render
 
 

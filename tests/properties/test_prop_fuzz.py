@@ -6,11 +6,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sel_strategies import sel_sources
 
-from selang.decompile import DecompileError, to_source
-from selang.diagnostics import Diagnostic
-from selang.fmt import format_source
-from selang.resolve import resolve
-from selang.source import decode
+from selang.core.diagnostics import Diagnostic
+from selang.format.decompile import DecompileError, to_source
+from selang.format.fmt import format_source
+from selang.semantic.resolve import resolve
+from selang.syntax.source import decode
 from selang.targets.cxone import read_payload, read_text
 
 # Fragments of the language, so that random text is often nearly valid.

@@ -5,9 +5,9 @@ from __future__ import annotations
 from hypothesis import given
 from sel_strategies import modules, sel_sources
 
-from selang import ast
-from selang.fmt import fingerprint, format_source, print_module
-from selang.parser import parse
+from selang.format.fmt import fingerprint, format_source, print_module
+from selang.syntax import ast
+from selang.syntax.parser import parse
 
 
 @given(modules)

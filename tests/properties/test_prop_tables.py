@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from sel_strategies import grammar, sel_sources
 from test_prop_fuzz import near_sel
 
-from selang.parser import parse
+from selang.syntax.parser import parse
 
 # SEL001 findings about a token's value, not about the syntax: Lark accepts these.
 _VALUE_PROBLEMS = ("is not a valid", "unpaired surrogate")

@@ -67,7 +67,7 @@ def write_sel(folder: Path, cid: str, text: str | None = None) -> str:
 
 @pytest.fixture
 def cli_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, cx: FakeCxone, crm: FakeCrm) -> Path:
-    """Environment for `selang.cli.main`: the fake CXone, the fake CRM, fast retries."""
+    """Environment for `selang.cli.main.main`: the fake CXone, the fake CRM, fast retries."""
     state = tmp_path / "state"
     for var, value in {
         "CXONE_INSTANCE_URL": cx.url,

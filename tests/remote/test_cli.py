@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from selang.cli import main
+from selang.cli.main import main
 from selang.state import audit, outbox
 from tests.remote.conftest import SEL, write_sel
 from tests.remote.servers import FakeCrm, FakeCxone

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from selang import sandbox
-from selang.cli import main
+from selang.cli.main import main
 from selang.remote.apply import Desired, Engine
 from selang.remote.retry import RetryPolicy
 from selang.state import audit

@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, quote, quote_plus
 
 import pytest
 
-from selang.cli import main
+from selang.cli.main import main
 from tests.remote.conftest import write_sel
 from tests.remote.servers import FakeCrm, FakeCxone
 

@@ -15,10 +15,11 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 from selang import sandbox
+from selang.remote import crm
 from selang.remote import plan as planning
 from selang.remote.apply import Desired, Engine
 from selang.remote.settings import CrmSettings
-from selang.state import audit, crm, outbox
+from selang.state import audit, outbox
 from tests.remote.conftest import make_client
 from tests.remote.servers import FakeCrm
 

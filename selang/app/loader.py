@@ -1,0 +1,162 @@
+"""One input file → a checked selection: `.sel` through resolution, `.json` through the reader,
+then the policies of `selang.checks.engine`.
+
+This is the library entry for `check`, `compile` and `apply`; it never prints or exits. An invalid
+configuration raises `selang.checks.config.ConfigError`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+import attrs
+
+from selang.app.paths import expand_paths
+from selang.core.diagnostics import Diagnostic, Span, error, has_errors
+
+__all__ = ["LoadResult", "expand_paths", "load_selection", "load_selections"]
+
+# The parser, resolver and policies are imported where they are used: with `--jobs`, worker
+# processes are forked first and import them side by side with this one.
+if TYPE_CHECKING:
+    from selang.checks.engine import Session
+    from selang.semantic.model import Selection
+    from selang.syntax.parser import Comment, ParseResult
+
+
+@attrs.frozen
+class LoadResult:
+    path: str
+    selection: Selection | None
+    diagnostics: tuple[Diagnostic, ...]
+    # True when the input could not be read at all (missing, a folder, permissions): exit 2.
+    unreadable: bool = False
+    # Reading errors that configuration ignored or downgraded: what they point at was left out
+    # of `selection`, so it must never be sent even though `check` may pass.
+    overridden: tuple[Diagnostic, ...] = ()
+    # The files the result depends on: the input and all it imports or tried to import.
+    files: tuple[str, ...] = attrs.field(default=(), eq=False)
+
+    @property
+    def ok(self) -> bool:
+        return not self.unreadable and not has_errors(self.diagnostics) and not self.overridden
+
+
+def load_selection(path: str, shared: dict[str, ParseResult | None] | None = None) -> LoadResult:
+    """Read, resolve and check one `.sel` or `.json` file."""
+    return load_selections([path], shared)[0]
+
+
+def load_selections(
+    paths: Iterable[str],
+    shared: dict[str, ParseResult | None] | None = None,
+    jobs: int = 1,
+    keep_selections: bool = True,
+    consulted: set[str] | None = None,
+) -> list[LoadResult]:
+    """Read, resolve and check several files as one run (shared parses, settings, suppressions).
+
+    With `jobs` > 1 and enough files, contiguous slices of `paths` are checked in worker
+    processes; the results, in input order, are the same as with one process. A caller that
+    only wants diagnostics passes `keep_selections=False`, which spares sending every
+    selection back from the workers. `consulted`, when given, receives every file the results
+    depend on (inputs, imports, configuration files looked for).
+    """
+    paths = list(paths)
+    jobs = min(jobs, len(paths) // MIN_FILES_PER_JOB)
+    if jobs > 1:
+        parts = _in_workers(paths, jobs, keep_selections)
+    else:
+        parts = [_load_part(paths, shared, report_failures=True)]
+    from selang.checks.engine import Session
+
+    session = Session()
+    results: list[LoadResult] = []
+    for part_results, part_session in parts:
+        results.extend(part_results)
+        session.absorb(part_session)
+    unused = session.finish()
+    if consulted is not None:
+        consulted.update(session.finder.consulted)
+        consulted.update(f for r in results for f in r.files)
+    return [
+        attrs.evolve(r, diagnostics=r.diagnostics + unused[r.path]) if r.path in unused else r
+        for r in results
+    ]
+
+
+# Below this many files per worker, starting processes costs more than it saves.
+MIN_FILES_PER_JOB = 16
+
+
+def _load_part(
+    paths: list[str], shared: dict[str, ParseResult | None] | None, report_failures: bool
+) -> tuple[list[LoadResult], Session]:
+    from selang.checks.engine import Session
+
+    session = Session(report_failures=report_failures)
+    shared = {} if shared is None else shared
+    results = []
+    for path in paths:
+        result, comments = _read(path, shared)
+        if result.unreadable:
+            results.append(result)
+            continue
+        outcome = session.run(path, result.selection, result.diagnostics, comments)
+        results.append(
+            attrs.evolve(result, diagnostics=outcome.diagnostics, overridden=outcome.overridden)
+        )
+    return results, session
+
+
+def _work(args: tuple[list[str], bool, bool]) -> tuple[list[LoadResult], Session]:
+    paths, report_failures, keep_selections = args
+    results, session = _load_part(paths, None, report_failures)
+    if not keep_selections:
+        results = [attrs.evolve(r, selection=None) for r in results]
+    return results, session
+
+
+def _in_workers(
+    paths: list[str], jobs: int, keep_selections: bool
+) -> list[tuple[list[LoadResult], Session]]:
+    from selang.app.workers import map_slices
+
+    size = -(-len(paths) // jobs)
+    # Contiguous slices keep files that share a library in one worker, parsing it once. This
+    # process checks the first slice itself: one process fewer to start, and one slice of
+    # results that never needs sending back.
+    slices = [(paths[i : i + size], i == 0, keep_selections) for i in range(0, len(paths), size)]
+    return map_slices(_work, slices)
+
+
+def _read(
+    path: str, shared: dict[str, ParseResult | None]
+) -> tuple[LoadResult, dict[str, tuple[Comment, ...]]]:
+    if not os.path.isfile(path):
+        why = "is not a regular file" if os.path.exists(path) else "no such file"
+        if os.path.isdir(path):
+            empty = list(expand_paths([path])) == [path]
+            why = "folder holds no `.sel` files" if empty else "is a folder"
+        problem = error("SEL002", why, Span.point(path))
+        return LoadResult(path, None, (problem,), unreadable=True, files=(path,)), {}
+    if not os.access(path, os.R_OK):
+        problem = error("SEL002", "permission denied", Span.point(path))
+        return LoadResult(path, None, (problem,), unreadable=True, files=(path,)), {}
+    if path.endswith(".json"):
+        from selang.syntax.source import read_source
+        from selang.targets.cxone import read_text
+
+        text, problem = read_source(path)
+        if text is None:
+            assert problem is not None
+            return LoadResult(path, None, (problem,), files=(path,)), {}
+        selection, diagnostics = read_text(text, path)
+        return LoadResult(path, selection, tuple(diagnostics), files=(path,)), {}
+    from selang.semantic.resolve import resolve
+
+    program = resolve(path, shared=shared)
+    result = LoadResult(path, program.selection, program.diagnostics, files=program.files)
+    return result, program.comments

@@ -1,0 +1,213 @@
+"""Settings from `selang.toml` or `[tool.selang]` of pyproject.toml, nearest to each checked file.
+
+Read with `tomllib` and validated here, so the policy engine only ever sees a well-formed `Config`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+from selang.core.diagnostics import Severity
+
+FIELD_TYPES = ("string", "number", "boolean", "date", "datetime")
+CODE_PREFIX = re.compile(r"[A-Z]+[0-9]*")
+_SEVERITIES = {s.value: s for s in Severity}
+
+
+class ConfigError(Exception):
+    """A configuration file that cannot be used; the message names the file and the key."""
+
+
+@attrs.frozen
+class Config:
+    """Effective settings; `source` is the file they came from (None: built-in defaults)."""
+
+    source: str | None = None
+    max_rules: int = 50
+    max_priority_depth: int = 5
+    select: tuple[str, ...] = ("",)  # the empty prefix selects every code
+    ignore: tuple[str, ...] = ()
+    severity: Mapping[str, Severity] = attrs.field(factory=dict, hash=False)
+    required_exclusions: tuple[str, ...] = ()
+    fields: Mapping[str, str] | None = attrs.field(default=None, hash=False)
+    options: Mapping[str, Mapping[str, Any]] = attrs.field(factory=dict, hash=False)
+
+    def enabled(self, code: str) -> bool:
+        """Ruff's rule: the longest matching prefix decides; on a tie `ignore` wins."""
+        chosen = max((len(p) for p in self.select if code.startswith(p)), default=-1)
+        dropped = max((len(p) for p in self.ignore if code.startswith(p)), default=-1)
+        return chosen > dropped
+
+    def severity_of(self, code: str, default: Severity) -> Severity:
+        return self.severity.get(code, default)
+
+
+DEFAULT = Config()
+
+# Keys as written in TOML → the attribute they set.
+_KEYS = {
+    "max-rules": "max_rules",
+    "max-priority-depth": "max_priority_depth",
+    "select": "select",
+    "ignore": "ignore",
+    "severity": "severity",
+    "required-exclusions": "required_exclusions",
+    "fields": "fields",
+    "options": "options",
+}
+
+
+def parse(table: Mapping[str, Any], source: str, prefix: str = "") -> Config:
+    """Validate one settings table; `prefix` is how its keys are spelled (`tool.selang.`)."""
+    values: dict[str, Any] = {"source": source}
+    for key, raw in table.items():
+        where = f"`{prefix}{key}` in `{_shown(source)}`"
+        if key not in _KEYS:
+            known = ", ".join(f"`{k}`" for k in _KEYS)
+            raise ConfigError(f"unknown key {where} (known: {known})")
+        values[_KEYS[key]] = _VALIDATE[key](raw, where)
+    return Config(**values)
+
+
+def _positive(raw: Any, where: str) -> int:
+    if isinstance(raw, bool) or not isinstance(raw, int) or raw < 1:
+        raise ConfigError(f"{where} must be a positive integer, not `{raw!r}`")
+    return raw
+
+
+def _codes(raw: Any, where: str) -> tuple[str, ...]:
+    if not isinstance(raw, list) or not all(isinstance(c, str) for c in raw):
+        raise ConfigError(f"{where} must be an array of rule codes such as `SEL01`")
+    for code in raw:
+        if not CODE_PREFIX.fullmatch(code):
+            raise ConfigError(f"{where}: `{code}` is not a rule code or code prefix")
+    return tuple(raw)
+
+
+def _severity(raw: Any, where: str) -> dict[str, Severity]:
+    if not isinstance(raw, dict):
+        raise ConfigError(f'{where} must be a table such as `{{SEL016 = "error"}}`')
+    out = {}
+    for code, level in raw.items():
+        if not CODE_PREFIX.fullmatch(code):
+            raise ConfigError(f"{where}: `{code}` is not a rule code")
+        if level not in _SEVERITIES:
+            raise ConfigError(
+                f"{where}: severity of `{code}` must be `error`, `warning` or `info`, not `{level}`"
+            )
+        out[code] = _SEVERITIES[level]
+    return out
+
+
+def _list_ids(raw: Any, where: str) -> tuple[str, ...]:
+    if not isinstance(raw, list) or not all(isinstance(i, str) and i for i in raw):
+        raise ConfigError(f"{where} must be an array of list ids")
+    return tuple(raw)
+
+
+def _fields(raw: Any, where: str) -> dict[str, str]:
+    if not isinstance(raw, dict):
+        raise ConfigError(f'{where} must be a table such as `{{age = "number"}}`')
+    for name, kind in raw.items():
+        if kind not in FIELD_TYPES:
+            allowed = ", ".join(f"`{t}`" for t in FIELD_TYPES)
+            raise ConfigError(f"{where}: type of `{name}` must be one of {allowed}, not `{kind}`")
+    return dict(raw)
+
+
+def _options(raw: Any, where: str) -> dict[str, dict[str, Any]]:
+    if not isinstance(raw, dict) or not all(isinstance(v, dict) for v in raw.values()):
+        raise ConfigError(f"{where} must hold one table per policy name")
+    return dict(raw)
+
+
+_VALIDATE = {
+    "max-rules": _positive,
+    "max-priority-depth": _positive,
+    "select": _codes,
+    "ignore": _codes,
+    "severity": _severity,
+    "required-exclusions": _list_ids,
+    "fields": _fields,
+    "options": _options,
+}
+
+
+def read_file(path: str) -> Config | None:
+    """The settings in one file; None for a pyproject.toml without `[tool.selang]`."""
+    import tomllib
+
+    try:
+        with open(path, "rb") as handle:
+            data = tomllib.load(handle)
+    except OSError as exc:
+        raise ConfigError(f"cannot read `{_shown(path)}`: {exc.strerror}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"`{_shown(path)}` is not valid TOML: {exc}") from None
+    if os.path.basename(path) == "pyproject.toml":
+        tool = data.get("tool", {})
+        if not isinstance(tool, dict) or "selang" not in tool:
+            return None
+        if not isinstance(tool["selang"], dict):
+            raise ConfigError(f"`tool.selang` in `{_shown(path)}` must be a table")
+        return parse(tool["selang"], path, "tool.selang.")
+    return parse(data, path)
+
+
+class Finder:
+    """Nearest configuration for a file: `selang.toml`, else a pyproject.toml with
+    `[tool.selang]`, in the file's folder or the closest folder above. Cached per folder."""
+
+    def __init__(self) -> None:
+        self._by_folder: dict[str, Config] = {}
+        # Every configuration file looked for, found or not: what a cached result depends on.
+        self.consulted: set[str] = set()
+
+    def for_file(self, path: str) -> Config:
+        return self.for_folder(os.path.dirname(os.path.abspath(path)))
+
+    def for_folder(self, folder: str) -> Config:
+        walked: list[str] = []
+        found: Config | None = None
+        current = folder
+        while True:
+            if current in self._by_folder:
+                found = self._by_folder[current]
+                break
+            walked.append(current)
+            self.consulted.update(os.path.join(current, n) for n in CONFIG_FILES)
+            found = _in_folder(current)
+            if found is not None:
+                break
+            parent = os.path.dirname(current)
+            if parent == current:
+                found = DEFAULT
+                break
+            current = parent
+        for seen in walked:
+            self._by_folder[seen] = found
+        return found
+
+
+CONFIG_FILES = ("selang.toml", "pyproject.toml")
+
+
+def _in_folder(folder: str) -> Config | None:
+    for name in CONFIG_FILES:
+        candidate = os.path.join(folder, name)
+        if os.path.isfile(candidate):
+            found = read_file(candidate)
+            if found is not None:
+                return found
+    return None
+
+
+def _shown(path: str) -> str:
+    """A configuration file's path as the user would type it: relative when below here."""
+    relative = os.path.relpath(path)
+    return path if relative.startswith("..") else relative

@@ -1,0 +1,164 @@
+"""Running the policies over loaded selections and applying configuration and suppressions.
+
+One `Session` serves one run (a `check` over many files, or one `compile`): it caches settings per
+folder and knows which suppressions were used, so unused ones are reported once at the end.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+
+import attrs
+
+from selang.checks import Context, Policy
+from selang.checks.config import Config, Finder
+from selang.checks.registry import Failure, Found, exception_text, registry
+from selang.checks.suppressions import Suppression, covering, parse
+from selang.core.diagnostics import Diagnostic, Severity, Span
+from selang.semantic.model import Selection
+from selang.syntax.parser import Comment
+
+PLUGIN_FAILED = "SEL099"
+UNUSED_SUPPRESSION = "SEL024"
+
+
+@attrs.frozen
+class Outcome:
+    """What one file's checks came to after configuration and suppressions.
+
+    `overridden` holds error diagnostics from reading the file that configuration ignored or
+    downgraded: the reader dropped what they point at, so the selection must not be sent.
+    """
+
+    diagnostics: tuple[Diagnostic, ...]
+    overridden: tuple[Diagnostic, ...] = ()
+
+
+@attrs.define
+class Session:
+    finder: Finder = attrs.Factory(Finder)
+    _suppressions: dict[str, list[Suppression]] = attrs.Factory(dict)
+    _used: set[tuple[str, str, int, int]] = attrs.Factory(set)
+    _roots: dict[str, Config] = attrs.Factory(dict)
+    # Plugin load failures are reported once per run: by the session of the run's first file.
+    report_failures: bool = True
+
+    def run(
+        self,
+        path: str,
+        selection: Selection | None,
+        front_end: Iterable[Diagnostic],
+        comments: Mapping[str, tuple[Comment, ...]] | None = None,
+    ) -> Outcome:
+        """Check one file: its reader's diagnostics plus every enabled policy's.
+
+        Raises `ConfigError` when the file's nearest configuration is invalid.
+        """
+        config = self.finder.for_file(path)
+        self._roots[path] = config
+        reg = registry()
+        front_end = tuple(front_end)
+        found = list(front_end)
+        if self.report_failures:
+            self.report_failures = False
+            found.extend(_failure(f, Span.point(path)) for f in reg.failures)
+        if selection is not None:
+            context = Context(path, config)
+            for entry in reg.policies:
+                if config.enabled(entry.code):
+                    found.extend(_run_one(entry.found, entry.policy, selection, context))
+        suppressions = self._suppressions_in(comments or {})
+        kept: list[Diagnostic] = []
+        for d in found:
+            if not config.enabled(d.code):
+                continue
+            silencer = covering(d, suppressions.get(d.span.path, ()))
+            if silencer is not None:
+                self._used.add(_use_key(silencer))
+                continue
+            severity = config.severity_of(d.code, d.severity)
+            kept.append(d if severity is d.severity else attrs.evolve(d, severity=severity))
+        still_errors = {_identity(d) for d in kept if d.is_error}
+        overridden = tuple(d for d in front_end if d.is_error and _identity(d) not in still_errors)
+        return Outcome(tuple(kept), overridden)
+
+    def absorb(self, other: Session) -> None:
+        """Take in what another session (a worker's share of the same run) saw and used."""
+        for file, items in other._suppressions.items():
+            self._suppressions.setdefault(file, items)
+        self._used |= other._used
+        self._roots.update(other._roots)
+        self.finder.consulted |= other.finder.consulted
+
+    def finish(self) -> dict[str, tuple[Diagnostic, ...]]:
+        """Unused suppressions in the files checked as roots, keyed by root path."""
+        out: dict[str, tuple[Diagnostic, ...]] = {}
+        for root, config in self._roots.items():
+            if not config.enabled(UNUSED_SUPPRESSION):
+                continue
+            unused = [
+                Diagnostic(
+                    UNUSED_SUPPRESSION,
+                    config.severity_of(UNUSED_SUPPRESSION, Severity.WARNING),
+                    f"unused suppression of `{s.code}`",
+                    s.span,
+                    help=f"nothing on this line reports `{s.code}`; remove it from the comment",
+                )
+                for s in self._suppressions.get(root, ())
+                if _use_key(s) not in self._used
+            ]
+            if unused:
+                out[root] = tuple(unused)
+        return out
+
+    def _suppressions_in(
+        self, comments: Mapping[str, tuple[Comment, ...]]
+    ) -> dict[str, list[Suppression]]:
+        out = {}
+        for file, items in comments.items():
+            if file not in self._suppressions:
+                self._suppressions[file] = _parse_file(file, items)
+            out[file] = self._suppressions[file]
+        return out
+
+
+def _parse_file(path: str, comments: tuple[Comment, ...]) -> list[Suppression]:
+    if not any("selang:" in c.text for c in comments):
+        return []
+    from selang.syntax.source import read_source
+
+    text, _ = read_source(path)
+    return parse(path, comments, text)
+
+
+def _run_one(found: Found, policy: Policy, selection: Selection, context: Context) -> list:
+    try:
+        result = list(policy.check(selection, context))
+    except Exception as exc:  # a failing policy must not stop the others
+        return [
+            _failure(Failure(found, f"its check raised: {exception_text(exc)}"), selection.span)
+        ]
+    if not all(isinstance(d, Diagnostic) for d in result):
+        why = "its check returned something other than diagnostics"
+        return [_failure(Failure(found, why), selection.span)]
+    return result
+
+
+def _failure(failure: Failure, span: Span) -> Diagnostic:
+    return Diagnostic(
+        PLUGIN_FAILED,
+        Severity.ERROR,
+        f"policy plugin {failure.found.describe()} failed, so its checks did not run",
+        span,
+        help=failure.reason,
+    )
+
+
+def _identity(d: Diagnostic) -> tuple[str, Span, str]:
+    return (d.code, d.span, d.message)
+
+
+def _use_key(s: Suppression) -> tuple[str, str, int, int]:
+    # One library can be reached under several spellings of its path (`a/../lib.sel`).
+    return (os.path.realpath(s.span.path), s.code, s.span.line, s.span.column)

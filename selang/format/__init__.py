@@ -1,0 +1,1 @@
+"""Source to source: the canonical layout (`fmt`) and CXone JSON back to `.sel` (`decompile`)."""

@@ -1,0 +1,12 @@
+"""`--format json`: one JSON array of CONTRACT §3 diagnostic objects."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from selang.core.diagnostics import Diagnostic
+
+
+def render(diagnostics: Sequence[Diagnostic]) -> str:
+    return json.dumps([d.to_json() for d in diagnostics], indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,149 @@
+"""`--format sarif`: SARIF 2.1.0 for GitHub code scanning, with every known rule described.
+
+Fingerprints hash the code, the path and the whitespace-normalised text of the flagged line with
+an occurrence count, so an alert keeps its identity when lines above it move.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from selang import __version__
+from selang.core.diagnostics import Diagnostic, Severity, Span
+from selang.report import relative_path
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+VERSION = "2.1.0"
+INFORMATION_URI = "https://pypi.org/project/selang/"
+FINGERPRINT = "selangFingerprint/v1"
+_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+
+
+def render(diagnostics: Sequence[Diagnostic]) -> str:
+    return json.dumps(document(diagnostics), indent=2, ensure_ascii=False) + "\n"
+
+
+def document(diagnostics: Sequence[Diagnostic]) -> dict[str, Any]:
+    rules = _rules(diagnostics)
+    index = {rule["id"]: i for i, rule in enumerate(rules)}
+    seen: dict[tuple[str, str, str], int] = {}
+    texts: dict[str, list[str]] = {}
+    results = []
+    for d in diagnostics:
+        line_text = _normalised_line(d.span, texts)
+        key = (d.code, relative_path(d.span.path), line_text)
+        occurrence = seen.get(key, 0)
+        seen[key] = occurrence + 1
+        results.append(_result(d, index[d.code], _fingerprint(*key, occurrence)))
+    return {
+        "$schema": SCHEMA,
+        "version": VERSION,
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "selang",
+                        "version": __version__,
+                        "semanticVersion": __version__,
+                        "informationUri": INFORMATION_URI,
+                        "rules": rules,
+                    }
+                },
+                "columnKind": "unicodeCodePoints",
+                "results": results,
+            }
+        ],
+    }
+
+
+def _rules(diagnostics: Sequence[Diagnostic]) -> list[dict[str, Any]]:
+    from selang.checks import summary
+    from selang.checks.docs import body, section
+    from selang.checks.registry import registry
+
+    rules = []
+    for entry in registry().policies:
+        p = entry.policy
+        docs = body(p)
+        rules.append(
+            {
+                "id": p.code,
+                "name": p.name,
+                "shortDescription": {"text": summary(p)},
+                "fullDescription": {"text": _unwrap(section(p, "What it does")) or summary(p)},
+                "help": {"text": docs or summary(p), "markdown": docs or summary(p)},
+                "defaultConfiguration": {"level": _LEVEL[p.severity]},
+            }
+        )
+    known = {r["id"] for r in rules}
+    # A code no installed policy documents (a plugin that failed to load) still needs an entry.
+    for code in sorted({d.code for d in diagnostics} - known):
+        rules.append(
+            {
+                "id": code,
+                "name": code.lower(),
+                "shortDescription": {"text": code},
+                "fullDescription": {"text": code},
+                "help": {"text": code, "markdown": code},
+                "defaultConfiguration": {"level": "error"},
+            }
+        )
+    return rules
+
+
+def _unwrap(text: str) -> str:
+    """Paragraphs on one line each: viewers wrap plain text themselves."""
+    return "\n\n".join(" ".join(p.split()) for p in text.split("\n\n"))
+
+
+def _location(span: Span) -> dict[str, Any]:
+    return {
+        "physicalLocation": {
+            "artifactLocation": {"uri": relative_path(span.path)},
+            "region": {
+                "startLine": span.line,
+                "startColumn": span.column,
+                "endLine": span.end_line,
+                "endColumn": span.end_column,
+            },
+        }
+    }
+
+
+def _result(d: Diagnostic, rule_index: int, fingerprint: str) -> dict[str, Any]:
+    text = d.message + (f"\nhelp: {d.help}" if d.help else "")
+    result: dict[str, Any] = {
+        "ruleId": d.code,
+        "ruleIndex": rule_index,
+        "level": _LEVEL[d.severity],
+        "message": {"text": text},
+        "locations": [_location(d.span)],
+        "partialFingerprints": {FINGERPRINT: fingerprint},
+    }
+    if d.related:
+        result["relatedLocations"] = [
+            {"id": i, **_location(r.span), "message": {"text": r.message}}
+            for i, r in enumerate(d.related, start=1)
+        ]
+    return result
+
+
+def _normalised_line(span: Span, texts: dict[str, list[str]]) -> str:
+    """The flagged line with runs of whitespace made one space; files are read once per call."""
+    if span.path not in texts:
+        from selang.syntax.source import read_source
+
+        text, _ = read_source(span.path)
+        texts[span.path] = text.split("\n") if text is not None else []
+    lines = texts[span.path]
+    if not 1 <= span.line <= len(lines):
+        return ""
+    return " ".join(lines[span.line - 1].split())
+
+
+def _fingerprint(code: str, path: str, line_text: str, occurrence: int) -> str:
+    data = "\0".join((code, path, line_text, str(occurrence)))
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()[:32]
