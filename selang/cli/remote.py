@@ -271,6 +271,8 @@ def _handle_errors(fn: Any) -> Any:
         import sqlite3
 
         from selang.remote.errors import ConfigError, RemoteError
+        from selang.state.db import TrailError
+        from selang.state.keys import AuditKeyError
 
         try:
             return int(fn(args))
@@ -282,6 +284,9 @@ def _handle_errors(fn: Any) -> Any:
             return REMOTE
         except sqlite3.Error as exc:
             _err(f"cannot use the state database in `{_state_dir(args)}`: {exc}")
+            return USAGE
+        except (TrailError, AuditKeyError) as exc:
+            _err(str(exc))
             return USAGE
         except OSError as exc:
             if exc.filename is None:  # not a file problem (requests' errors are OSErrors too)
@@ -511,9 +516,13 @@ def run_import(args: argparse.Namespace) -> int:
 def run_audit_log(args: argparse.Namespace) -> int:
     import json
 
-    from selang.state import audit
+    from selang.state import audit, db
 
-    records = audit.records(_state_dir(args))
+    state_dir = _state_dir(args)
+    if not db.exists(state_dir):
+        print(f"selang: there is no audit trail at `{db.db_path(state_dir)}`", file=sys.stderr)
+        return 1
+    records = audit.records(state_dir)
     if args.format == "json":
         print(json.dumps([r.to_json() for r in records], indent=2, ensure_ascii=False))
         return OK
@@ -533,13 +542,21 @@ def run_audit_verify(args: argparse.Namespace) -> int:
     from selang.state import audit
 
     state_dir = _state_dir(args)
-    problems = audit.verify(state_dir)
-    if not problems:
-        print(f"audit trail intact: {len(audit.records(state_dir))} record(s)")
-        return OK
-    for p in problems:
-        print(f"audit trail broken: {p.message}")
-    return 1
+    found = audit.inspect(state_dir)
+    for note in found.notes:
+        print(f"note: {note}")
+    if found.problems:
+        for p in found.problems:
+            print(f"audit trail broken: {p.message}")
+        return 1
+    if found.records == 0 and not found.proven:
+        print(
+            "audit trail holds 0 records, and without the audit key it cannot be shown "
+            "that it was created empty"
+        )
+        return 1
+    print(f"audit trail intact: {found.records} record(s)")
+    return OK
 
 
 # --- webhooks -----------------------------------------------------------------------------------
