@@ -138,6 +138,8 @@ class Engine:
                 theirs=exc.theirs,
             )
         except RemoteError as exc:
+            if exc.ends_run:
+                raise
             outcome = Outcome(
                 desired.campaign_id,
                 desired.source,
@@ -197,6 +199,7 @@ class Engine:
                     what = "the outcome is unknown" if maybe_applied else "still throttled"
                     raise GaveUp(f"gave up after {budget.attempts} attempts: {what}")
                 client.stats.add(retries=1)
+                wait = client.budget.cap(wait, f"retrying campaign `{cid}`")
                 if reply.kind == "throttled":
                     client.limiter.pause(wait)
                 else:

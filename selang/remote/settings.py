@@ -25,6 +25,8 @@ class CxoneSettings:
     read_timeout: float = 30.0
     scope: str = SCOPE
     rate_limit: float | None = None  # requests per second to pace at from the start
+    exchange_timeout: float = 30.0  # one whole request and its answer, however it trickles
+    run_timeout: float | None = 120.0  # the whole command (`--timeout`)
 
     @property
     def timeouts(self) -> tuple[float, float]:
@@ -148,10 +150,13 @@ def retry_policy_from(env: Mapping[str, str]) -> RetryPolicy:
 
 
 def timeouts_from(env: Mapping[str, str]) -> dict[str, float]:
+    """The time bounds the environment sets (seconds; see docs/apply.md)."""
     out = {}
     for var, field in (
         ("SELANG_CONNECT_TIMEOUT", "connect_timeout"),
         ("SELANG_READ_TIMEOUT", "read_timeout"),
+        ("SELANG_EXCHANGE_TIMEOUT", "exchange_timeout"),
+        ("SELANG_TIMEOUT", "run_timeout"),
     ):
         raw = env.get(var)
         if raw:
