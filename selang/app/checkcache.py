@@ -82,7 +82,7 @@ def store(
     path = cache_file("check", key)
     if path is None:
         return
-    stamps = [[p, stamp(p)] for p in sorted(set(deps) | set(files))]
+    stamps = [(p, stamp(p)) for p in sorted(set(deps) | set(files))]
     recent = time.time_ns() - RACY_NS
     if any(s is not None and s[0] > recent for _, s in stamps):
         return

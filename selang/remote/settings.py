@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import attrs
 
@@ -83,14 +84,15 @@ def cxone_from(
         raise ConfigError(
             "no client secret: set `CXONE_CLIENT_SECRET` or pass `--client-secret-file`"
         )
-    return CxoneSettings(
+    settings = CxoneSettings(
         url.rstrip("/"),
         cid,
         secret,
         basic_auth=basic_auth,
         rate_limit=rate_limit if rate_limit is not None else rate_limit_from(env),
-        **timeouts_from(env),
     )
+    connect, read = timeouts_from(env, settings.timeouts)
+    return attrs.evolve(settings, connect_timeout=connect, read_timeout=read)
 
 
 def rate_limit_from(env: Mapping[str, str]) -> float | None:
@@ -129,7 +131,7 @@ def retry_policy_from(env: Mapping[str, str]) -> RetryPolicy:
         "SELANG_RETRY_AFTER_MAX": "max_retry_after",
         "SELANG_RETRY_DEADLINE": "deadline",
     }
-    values: dict[str, float | int] = {}
+    values: dict[str, Any] = {}  # field name -> number, typed as the field's default
     for var, field in names.items():
         raw = env.get(var)
         if not raw:
@@ -144,16 +146,14 @@ def retry_policy_from(env: Mapping[str, str]) -> RetryPolicy:
     return attrs.evolve(default, **values)
 
 
-def timeouts_from(env: Mapping[str, str]) -> dict[str, float]:
-    out = {}
-    for var, field in (
-        ("SELANG_CONNECT_TIMEOUT", "connect_timeout"),
-        ("SELANG_READ_TIMEOUT", "read_timeout"),
-    ):
+def timeouts_from(env: Mapping[str, str], default: tuple[float, float]) -> tuple[float, float]:
+    """(connect, read) seconds: `SELANG_CONNECT_TIMEOUT` and `SELANG_READ_TIMEOUT` or `default`."""
+    out = list(default)
+    for i, var in enumerate(("SELANG_CONNECT_TIMEOUT", "SELANG_READ_TIMEOUT")):
         raw = env.get(var)
         if raw:
             try:
-                out[field] = float(raw)
+                out[i] = float(raw)
             except ValueError:
                 raise ConfigError(f"`{var}` must be a number of seconds, not `{raw}`") from None
-    return out
+    return out[0], out[1]
