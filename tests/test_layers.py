@@ -1,4 +1,4 @@
-"""The package's static contracts: the import layers of pyproject.toml, and mypy clean on `selang`."""
+"""The static contracts: the import layers of pyproject.toml, and mypy clean on `selang`."""
 
 from __future__ import annotations
 
