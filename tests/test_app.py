@@ -82,3 +82,12 @@ def test_apply_refuses_one_campaign_in_two_files(
     state = str(tmp_path / "state")
     assert main(["apply", a, b, "--yes", "--sandbox", "--state-dir", state]) == 2
     assert f"campaign `c1` is in both `{a}` and `{b}`" in capsys.readouterr().err
+
+
+def test_check_reports_invalid_settings_as_a_result(tmp_path: Path) -> None:
+    """Invalid settings come back in the run, with nothing checked, rather than raised."""
+    (tmp_path / "selang.toml").write_text("max-rules = -1\n", encoding="utf-8")
+    path = write(tmp_path, "c1.sel", CAMPAIGN.format(cid="c1"))
+    run = check([path], use_cache=False)
+    assert run.invalid_config is not None and "max-rules" in run.invalid_config
+    assert run.diagnostics == ()

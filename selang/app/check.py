@@ -1,5 +1,5 @@
 """`check`: every file's diagnostics for one run, replayed from the check cache when nothing it
-read has changed. Raises `selang.checks.config.ConfigError` on invalid settings."""
+read has changed (and then without importing the parser, the resolver or the settings)."""
 
 from __future__ import annotations
 
@@ -20,6 +20,8 @@ class CheckRun:
     diagnostics: tuple[Diagnostic, ...]
     # Some input could not be read at all (missing, a folder, permissions).
     unreadable: bool
+    # Why the settings (`selang.toml`, `[tool.selang]`) are invalid; then nothing was checked.
+    invalid_config: str | None = None
 
     @property
     def passed(self) -> bool:
@@ -36,11 +38,15 @@ def check(paths: Sequence[str], jobs: int = 0, use_cache: bool = True) -> CheckR
         diagnostics, unreadable = cached
         return CheckRun(tuple(files), tuple(diagnostics), unreadable)
     from selang.app.loader import load_selections
+    from selang.checks.config import ConfigError
 
     consulted: set[str] = set()
-    results = load_selections(
-        files, jobs=jobs or usable_cores(), keep_selections=False, consulted=consulted
-    )
+    try:
+        results = load_selections(
+            files, jobs=jobs or usable_cores(), keep_selections=False, consulted=consulted
+        )
+    except ConfigError as exc:
+        return CheckRun(tuple(files), (), False, invalid_config=str(exc))
     seen = set()
     found = []
     for result in results:

@@ -50,12 +50,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def run_check(args: argparse.Namespace) -> int:
     from selang import report as render
     from selang.app.check import check
-    from selang.checks.config import ConfigError
 
-    try:
-        run = check(args.paths, jobs=args.jobs, use_cache=not args.no_cache)
-    except ConfigError as exc:
-        sys.stderr.write(f"selang: invalid configuration: {exc}\n")
+    run = check(args.paths, jobs=args.jobs, use_cache=not args.no_cache)
+    if run.invalid_config is not None:
+        sys.stderr.write(f"selang: invalid configuration: {run.invalid_config}\n")
         return USAGE
     sys.stdout.write(render.get(args.format).render(run.diagnostics))
     if args.format == "text":
