@@ -120,3 +120,12 @@ def test_same_size_same_mtime_copy_is_checked_again(tree: Path, capsys) -> None:
     write(tree / "c.sel", 'import "lib.sel"\ncampaign "c" {\n  target "t"\n  exclude "t"\n}\n')
     code, out = check(capsys, "c.sel")
     assert code == 1 and "SEL011" in out
+
+
+def test_devices_and_oversized_files_are_stamped_without_reading(tmp_path: Path) -> None:
+    """`/dev/zero` (an import the reader refuses) is stamped by time and size, never read."""
+    from selang.syntax.source import MAX_BYTES
+
+    assert checkcache.MAX_HASHED == MAX_BYTES
+    if os.path.exists("/dev/zero"):
+        assert len(checkcache.content_stamp("/dev/zero") or []) == 2

@@ -130,8 +130,8 @@ def triage(rule: object) -> tuple[str, int] | None:
     field, op, value = read
     if not isinstance(field, str):
         return None
-    check = _TRIAGE.get(op) if type(op) is str else None
-    if check is None:  # an unknown or unusual operator: the slow way decides
+    if type(op) is not str or (check := _TRIAGE.get(op)) is None:
+        # an unknown or unusual operator: the slow way decides
         return None if normalize(rule) is None else (field, UNSURE)
     verdict = check(op, value)
     return None if verdict == ILL_FORMED else (field, verdict)
@@ -149,9 +149,9 @@ def _attainable(value: object) -> int:
     """Whether some contact can hold exactly this constant: all can but an instant that an
     offset puts outside the calendar's range."""
     t = type(value)
-    if t is int or t is bool or (t is Decimal and value.is_finite()):  # type: ignore[attr-defined]
+    if t is int or t is bool or (type(value) is Decimal and value.is_finite()):
         return HOLDS_ALONE
-    if t is str and not (len(value) >= 10 and value[0].isdigit()):  # type: ignore[arg-type]
+    if type(value) is str and not (len(value) >= 10 and value[0].isdigit()):
         return HOLDS_ALONE  # not shaped like a date (see `classify_string`)
     c = const(value)
     if c is None:

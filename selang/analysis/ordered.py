@@ -68,10 +68,8 @@ def _dense(
 
 def _between(a: int | Fraction | None, b: int | Fraction | None) -> Fraction:
     """A point of the open interval (a, b), a < b, None = unbounded; whole when one fits."""
-    if a is None and b is None:
-        return Fraction(0)
     if a is None:
-        return Fraction(math.ceil(b) - 1)
+        return Fraction(0) if b is None else Fraction(math.ceil(b) - 1)
     if b is None:
         return Fraction(math.floor(a) + 1)
     whole = Fraction(math.floor(a) + 1)

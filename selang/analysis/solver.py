@@ -14,7 +14,7 @@ from typing import Any
 from selang.core.values import Kind, Scalar
 
 from . import kinds, ordered, strings
-from .constraints import Constraint, Primitive
+from .constraints import Constraint, Pattern, Primitive
 from .normalize import Atom, RuleLike, normalize
 from .reason import explain
 from .ruleset import RuleSet
@@ -40,7 +40,9 @@ def _solve_kind(of: Kind, prims: list[Primitive]) -> Any:
         return ordered.solve(prims, discrete=True, domain=_DOMAINS[of])
     if of == "string":
         return strings.solve(prims)
-    return next((b for b in (True, False) if all(p.accepts(b) for p in prims)), None)
+    # Text patterns only ever constrain strings (`constraints.restrict`): a boolean's are keys.
+    keyed = [p for p in prims if not isinstance(p, Pattern)]
+    return next((b for b in (True, False) if all(p.accepts(b) for p in keyed)), None)
 
 
 _EVERY_KIND: dict[Kind, None] = dict.fromkeys(kinds.KINDS)

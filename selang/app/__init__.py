@@ -1,2 +1,3 @@
-"""Use cases behind the command line: check, compile, plan and apply as functions that return
-results and never print."""
+"""Use cases behind the command line, as functions that return results and never print:
+`check`, `compile` (with `refusal`, the rule for what may leave selang), `remote` (plan, apply,
+import, the CRM outbox); `loader`, `workers` and `checkcache` run and remember the checks."""

@@ -47,14 +47,25 @@ def _code_stamps() -> list[object]:
 RACY_NS = 2_000_000_000
 
 
+# `selang.syntax.source.MAX_BYTES`, not imported: a cache hit imports none of the reader.
+MAX_HASHED = 64 * 1024 * 1024
+
+
 def content_stamp(path: str) -> list[int] | None:
     """A checked file's stamp and a checksum of its bytes: `cp -p` of another file of the same
     size keeps the modification time, so time and size alone would give the old verdict."""
+    import stat
     import zlib
 
-    found = stamp(path)
-    if found is None:
+    try:
+        info = os.stat(path)
+    except OSError:
         return None
+    found = [info.st_mtime_ns, info.st_size]
+    # Only what the reader itself would read: a device or an oversized file is refused there
+    # (and `/dev/zero` would never end), so its stamp is time and size alone.
+    if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_HASHED:
+        return found
     try:
         with open(path, "rb") as file:
             return [*found, zlib.crc32(file.read())]
@@ -97,7 +108,7 @@ def store(
     path = cache_file("check", key)
     if path is None:
         return
-    stamps = [[p, content_stamp(p)] for p in sorted(set(deps) | set(files))]
+    stamps = [(p, content_stamp(p)) for p in sorted(set(deps) | set(files))]
     recent = time.time_ns() - RACY_NS
     if any(s is not None and s[0] > recent for _, s in stamps):
         return

@@ -149,10 +149,10 @@ def _read(
         from selang.syntax.source import read_source
         from selang.targets.cxone import read_text
 
-        text, problem = read_source(path)
+        text, unread = read_source(path)
         if text is None:
-            assert problem is not None
-            return LoadResult(path, None, (problem,), files=(path,)), {}
+            assert unread is not None
+            return LoadResult(path, None, (unread,), files=(path,)), {}
         selection, diagnostics = read_text(text, path)
         return LoadResult(path, selection, tuple(diagnostics), files=(path,)), {}
     from selang.semantic.resolve import resolve

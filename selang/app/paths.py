@@ -11,7 +11,7 @@ def expand_paths(paths: Iterable[str]) -> Iterator[str]:
     """Files as given, and every `*.sel` under a folder (sorted, hidden folders skipped)."""
     for path in paths:
         if os.path.isdir(path):
-            found = []
+            found: list[str] = []
             for root, dirs, files in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 found.extend(os.path.join(root, f) for f in files if f.endswith(".sel"))

@@ -36,7 +36,7 @@ class Context:
     def cached(self, key: str, compute: Callable[[], T]) -> T:
         if key not in self.memo:
             self.memo[key] = compute()
-        return self.memo[key]  # type: ignore[no-any-return]
+        return self.memo[key]
 
     def options(self, policy: str) -> dict[str, Any]:
         """The policy's own table, `[tool.selang.options.<policy name>]`."""

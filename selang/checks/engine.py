@@ -137,7 +137,9 @@ def _parse_file(path: str, comments: tuple[Comment, ...]) -> list[Suppression]:
     return parse(path, comments, text)
 
 
-def _run_one(found: Found, policy: Policy, selection: Selection, context: Context) -> list:
+def _run_one(
+    found: Found, policy: Policy, selection: Selection, context: Context
+) -> list[Diagnostic]:
     try:
         result = list(policy.check(selection, context))
     except Exception as exc:  # a failing policy must not stop the others

@@ -3,15 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-from typing import TYPE_CHECKING
 
 from selang.cli.options import positive_int
 from selang.report import FORMATS
-
-if TYPE_CHECKING:
-    from selang.core.diagnostics import Diagnostic
 
 OK, ERRORS, USAGE = 0, 1, 2
 
@@ -54,89 +49,46 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def run_check(args: argparse.Namespace) -> int:
     from selang import report as render
-    from selang.app import checkcache
-    from selang.app.paths import expand_paths
-    from selang.core.diagnostics import has_errors
+    from selang.app.check import check
 
-    files = list(expand_paths(args.paths))
-    use_cache = not args.no_cache and checkcache.enabled()
-    cached = checkcache.lookup(files) if use_cache else None
-    if cached is not None:
-        diagnostics, unreadable = cached
-    else:
-        found = _check(files, args.jobs)
-        if found is None:
-            return USAGE
-        diagnostics, unreadable, consulted = found
-        if use_cache:
-            checkcache.store(files, consulted, diagnostics, unreadable)
-    sys.stdout.write(render.get(args.format).render(diagnostics))
+    run = check(args.paths, jobs=args.jobs, use_cache=not args.no_cache)
+    if run.invalid_config is not None:
+        sys.stderr.write(f"selang: invalid configuration: {run.invalid_config}\n")
+        return USAGE
+    sys.stdout.write(render.get(args.format).render(run.diagnostics))
     if args.format == "text":
         from selang.report.text import summary
 
-        sys.stderr.write(summary(diagnostics, len(files)))
-    if unreadable:
+        sys.stderr.write(summary(run.diagnostics, len(run.files)))
+    if run.unreadable:
         return USAGE
-    return ERRORS if has_errors(diagnostics) else OK
-
-
-def _check(files: list[str], jobs: int) -> tuple[list[Diagnostic], bool, set[str]] | None:
-    """Every file's diagnostics, de-duplicated and sorted; None when the settings are invalid."""
-    from selang.app.loader import load_selections
-    from selang.checks.config import ConfigError
-
-    consulted: set[str] = set()
-    try:
-        results = load_selections(
-            files, jobs=jobs or usable_cores(), keep_selections=False, consulted=consulted
-        )
-    except ConfigError as exc:
-        sys.stderr.write(f"selang: invalid configuration: {exc}\n")
-        return None
-    seen = set()
-    diagnostics = []
-    for result in results:
-        for d in result.diagnostics:
-            if d not in seen:
-                seen.add(d)
-                diagnostics.append(d)
-    diagnostics.sort(key=lambda d: d.sort_key())
-    return diagnostics, any(r.unreadable for r in results), consulted
-
-
-def usable_cores() -> int:
-    """The cores this process may run on: its affinity mask (set by `taskset`, or a container's
-    cpuset) where the platform has one, else every core of the machine."""
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0)) or 1
-    return os.cpu_count() or 1
+    return OK if run.passed else ERRORS
 
 
 def run_compile(args: argparse.Namespace) -> int:
-    from selang import targets
-    from selang.app.loader import load_selection
+    from selang.app.compile import compile_file
     from selang.checks.config import ConfigError
     from selang.report import text
 
     try:
-        result = load_selection(args.file)
+        compiled = compile_file(args.file, args.target)
     except ConfigError as exc:
         sys.stderr.write(f"selang: invalid configuration: {exc}\n")
         return USAGE
-    if not result.ok or result.selection is None:
-        sys.stderr.write(text.render(result.diagnostics))
-        if result.unreadable:
+    if compiled.output is None:
+        sys.stderr.write(text.render(compiled.diagnostics))
+        if compiled.refusal == "unreadable":
             return USAGE
-        if result.overridden:
-            sys.stderr.write(text.render(result.overridden))
+        if compiled.refusal == "incomplete":
+            sys.stderr.write(text.render(compiled.loaded.overridden))
             sys.stderr.write(
                 f"selang: `{args.file}` could not be read completely; configuration hides "
                 "these errors, but compiling would leave out what they point at\n"
             )
-        elif result.selection is None and result.ok:
+        elif compiled.refusal == "empty":
             sys.stderr.write(f"selang: `{args.file}` has no campaign to compile\n")
         return ERRORS
-    if result.diagnostics:
-        sys.stderr.write(text.render(result.diagnostics))
-    sys.stdout.write(targets.get(args.target).render(result.selection))
+    if compiled.diagnostics:
+        sys.stderr.write(text.render(compiled.diagnostics))
+    sys.stdout.write(compiled.output)
     return OK

@@ -1,8 +1,10 @@
 """The `selang` command line: parses arguments and hands each command to its module.
 
-Commands live in `selang.cli.options.*`; each module's `register(subparsers)` adds its commands with
-`set_defaults(run=fn)`, where `fn(args) -> int` is the exit code. Command modules import their
-heavy dependencies inside `fn`, so `selang check` never pays for HTTP or SQLite at start-up.
+Commands live in `selang.cli.*`, one module per group: a new command is a new module with a
+`register(subparsers)` that adds its commands with `set_defaults(run=fn)`, where `fn(args) -> int`
+is the exit code, and a line in `COMMANDS`. Command modules only parse and print: the work is in
+`selang.app`, imported inside `fn` with the rest of their heavy dependencies, so `selang check`
+never pays for HTTP or SQLite at start-up.
 """
 
 from __future__ import annotations
@@ -26,8 +28,8 @@ COMMANDS = {
     "plan": "selang.cli.remote",
     "apply": "selang.cli.remote",
     "import": "selang.cli.remote",
-    "audit": "selang.cli.remote",
-    "webhook": "selang.cli.remote",
+    "audit": "selang.cli.audit",
+    "webhook": "selang.cli.webhook",
     "rule": "selang.cli.rules",
     "sandbox": "selang.cli.sandbox",
     "fmt": "selang.cli.source",

@@ -1,4 +1,4 @@
-"""`selang plan`, `apply`, `import`, `audit` and `webhook`: thin handlers over `selang.remote`.
+"""`selang plan`, `apply` and `import`: flags and printing over `selang.app.remote`.
 
 Heavy imports (requests, sqlite3, the sandbox) stay inside the handlers so other commands start
 fast. Exit codes: 0 ok, 1 local checks failed, 2 usage or configuration, 3 remote refused.
@@ -7,21 +7,27 @@ fast. Exit codes: 0 ok, 1 local checks failed, 2 usage or configuration, 3 remot
 from __future__ import annotations
 
 import argparse
-import contextlib
-import os
 import sys
-from collections.abc import Iterator, Sequence
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
+from selang.cli.connection import (
+    CHECKS_FAILED,
+    OK,
+    REMOTE,
+    USAGE,
+    connection,
+    connection_options,
+    err,
+    handle_errors,
+)
 from selang.cli.options import positive_int
 
 if TYPE_CHECKING:
+    from selang.app.remote import Loaded, RunEnd
     from selang.remote.apply import Desired, Outcome
-    from selang.remote.client import CxoneClient
     from selang.remote.plan import PlannedChange
 
-OK, CHECKS_FAILED, USAGE, REMOTE = 0, 1, 2, 3
 # Requests wait on the network, not the CPU; a 429 slows every worker through the shared pace.
 DEFAULT_JOBS = 16
 
@@ -39,7 +45,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         action="store_true",
         help="exit 2 when there are changes, 0 when there are none",
     )
-    _connection_options(plan)
+    connection_options(plan)
     plan.set_defaults(run=run_plan)
 
     apply = sub.add_parser(
@@ -64,7 +70,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help=f"campaigns applied at once (default {DEFAULT_JOBS})",
     )
     apply.add_argument("--metrics-file", metavar="PATH", help="write Prometheus metrics here")
-    _connection_options(apply)
+    connection_options(apply)
     apply.set_defaults(run=run_apply)
 
     imp = sub.add_parser(
@@ -73,261 +79,42 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         description="Read a campaign and print its contact selection as .sel source.",
     )
     imp.add_argument("campaign_id", metavar="CAMPAIGN_ID")
-    _connection_options(imp)
+    connection_options(imp)
     imp.set_defaults(run=run_import)
-
-    audit = sub.add_parser("audit", help="show or verify the local audit trail")
-    audit_sub = audit.add_subparsers(dest="audit_command", metavar="COMMAND", required=True)
-    log = audit_sub.add_parser("log", help="list applied changes")
-    log.add_argument("--format", choices=["text", "json"], default="text")
-    _state_option(log)
-    log.set_defaults(run=run_audit_log)
-    verify = audit_sub.add_parser("verify", help="check the hash chain (exit 1 when broken)")
-    _state_option(verify)
-    verify.set_defaults(run=run_audit_verify)
-
-    hook = sub.add_parser("webhook", help="manage CXone webhooks and the CRM outbox")
-    hook_sub = hook.add_subparsers(dest="webhook_command", metavar="COMMAND", required=True)
-    reg = hook_sub.add_parser("register", help="register a CXone webhook")
-    reg.add_argument("url", metavar="URL")
-    reg.add_argument("--event", action="append", required=True, metavar="EVENT")
-    _connection_options(reg)
-    reg.set_defaults(run=run_webhook_register)
-    lst = hook_sub.add_parser("list", help="list CXone webhooks")
-    _connection_options(lst)
-    lst.set_defaults(run=run_webhook_list)
-    delete = hook_sub.add_parser("delete", help="delete a CXone webhook")
-    delete.add_argument("webhook_id", metavar="ID")
-    _connection_options(delete)
-    delete.set_defaults(run=run_webhook_delete)
-    flush = hook_sub.add_parser("flush", help="send pending CRM events now")
-    _state_option(flush)
-    flush.set_defaults(run=run_webhook_flush)
-
-
-def _seconds(text: str) -> float:
-    from selang.remote.errors import ConfigError
-    from selang.remote.settings import env_number
-
-    try:
-        return env_number("--timeout", text, unit=" of seconds")
-    except ConfigError as exc:
-        raise argparse.ArgumentTypeError(exc.message) from None
-
-
-def _rate(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not value > 0:
-        raise argparse.ArgumentTypeError("must be more than 0")
-    return value
-
-
-def _state_option(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--state-dir",
-        metavar="DIR",
-        help="local state (audit trail, outbox, sandbox data); default `.selang/`",
-    )
-
-
-def _connection_options(p: argparse.ArgumentParser) -> None:
-    _state_option(p)
-    p.add_argument("--instance-url", metavar="URL", help="default: $CXONE_INSTANCE_URL")
-    p.add_argument("--client-id", metavar="ID", help="default: $CXONE_CLIENT_ID")
-    p.add_argument(
-        "--client-secret-file",
-        metavar="PATH",
-        help="read the client secret from this file (default: $CXONE_CLIENT_SECRET)",
-    )
-    p.add_argument(
-        "--basic-auth",
-        action="store_true",
-        help="send the client credentials as HTTP Basic instead of in the form body",
-    )
-    p.add_argument(
-        "--rate-limit",
-        type=_rate,
-        metavar="R",
-        help="pace requests at R per second from the start (default: $SELANG_RATE_LIMIT; "
-        "without it the pace is learned from the server's 429 answers)",
-    )
-    p.add_argument(
-        "--timeout",
-        type=_seconds,
-        metavar="SECONDS",
-        help="stop the whole command after this long (default: $SELANG_TIMEOUT, else 120)",
-    )
-    p.add_argument("--sandbox", action="store_true", help="run against the embedded sandbox")
-
-
-# --- shared plumbing ----------------------------------------------------------------------------
-
-
-def _err(message: str) -> None:
-    print(f"selang: {message}", file=sys.stderr)
-
-
-def _state_dir(args: argparse.Namespace) -> Path:
-    from selang.remote.settings import state_dir
-
-    return state_dir(getattr(args, "state_dir", None), os.environ)
-
-
-def _preflight(args: argparse.Namespace) -> None:
-    """Fail on configuration (exit 2) before reading any file or opening any connection."""
-    from selang.remote.settings import (
-        cxone_from,
-        rate_limit_from,
-        retry_policy_from,
-        timeouts_from,
-    )
-
-    retry_policy_from(os.environ)
-    rate_limit_from(os.environ)
-    timeouts_from(os.environ)
-    if not args.sandbox:
-        cxone_from(
-            os.environ,
-            instance_url=args.instance_url,
-            client_id=args.client_id,
-            client_secret_file=args.client_secret_file,
-            rate_limit=args.rate_limit,
-        )
-
-
-@contextlib.contextmanager
-def _connect(args: argparse.Namespace, campaigns: Sequence[str] = ()) -> Iterator[CxoneClient]:
-    """A client for the configured instance, or for the embedded sandbox with `--sandbox`.
-
-    The embedded sandbox is for trying selang on one's own files, so the `campaigns` about to
-    be planned or applied are created in it (as realistic seed documents) when missing.
-    """
-    import attrs
-
-    from selang.remote.client import CxoneClient
-    from selang.remote.settings import (
-        CxoneSettings,
-        cxone_from,
-        rate_limit_from,
-        retry_policy_from,
-        timeouts_from,
-    )
-
-    env = os.environ
-    policy = retry_policy_from(env)
-    workers = getattr(args, "jobs", 1)
-    if not args.sandbox:
-        settings = cxone_from(
-            env,
-            instance_url=args.instance_url,
-            client_id=args.client_id,
-            client_secret_file=args.client_secret_file,
-            basic_auth=args.basic_auth,
-            rate_limit=args.rate_limit,
-        )
-        if getattr(args, "timeout", None) is not None:
-            settings = attrs.evolve(settings, run_timeout=args.timeout)
-        with CxoneClient(settings, policy=policy, workers=workers) as client:
-            yield client
-        return
-    from selang.remote.errors import ConfigError
-
-    try:
-        from selang import sandbox
-    except ImportError:
-        raise ConfigError("the embedded sandbox is not available in this installation") from None
-    sandbox_dir = _state_dir(args) / "sandbox"
-    sandbox_dir.mkdir(parents=True, exist_ok=True)
-    with sandbox.running(state_dir=sandbox_dir, port=0, campaigns=campaigns) as box:
-        rate = args.rate_limit if args.rate_limit is not None else rate_limit_from(env)
-        settings = CxoneSettings(
-            box.url, box.client_id, box.client_secret, rate_limit=rate, **timeouts_from(env)
-        )
-        if getattr(args, "timeout", None) is not None:
-            settings = attrs.evolve(settings, run_timeout=args.timeout)
-        with CxoneClient(settings, policy=policy, workers=workers) as client:
-            yield client
 
 
 def _load(paths: Sequence[str]) -> tuple[list[Desired], int]:
-    """Compile every file; nothing is sent unless all of them pass (exit 1 otherwise)."""
-    from selang.app.loader import load_selection
-    from selang.core.diagnostics import has_errors
-    from selang.remote.apply import Desired
-    from selang.report import text
-    from selang.targets import cxone
+    """Compile every file, printing what the checks found; exit 1 unless all of them pass."""
+    from selang.app.remote import load_desired
 
-    desired: list[Desired] = []
+    loaded = load_desired(paths)
+    return list(loaded.desired), _report_load(loaded)
+
+
+def _report_load(loaded: Loaded) -> int:
+    from selang.report import text
+
     code = OK
-    shared: dict[str, Any] = {}
-    seen: dict[str, str] = {}
-    for path in paths:
-        result = load_selection(path, shared)
-        if result.diagnostics:
-            sys.stderr.write(text.render(result.diagnostics))
-        if result.unreadable:
+    for f in loaded.files:
+        if f.diagnostics:
+            sys.stderr.write(text.render(f.diagnostics))
+        if f.refusal == "unreadable":
             code = max(code, USAGE)
             continue
-        if result.overridden:
-            # Configuration silenced reading errors, but what they point at is missing from
-            # the selection: sending it would dial people the file did not mean to.
-            sys.stderr.write(text.render(result.overridden))
-            _err(f"`{path}` could not be read completely; nothing from it will be sent")
-        if has_errors(result.diagnostics) or result.overridden or result.selection is None:
-            code = max(code, CHECKS_FAILED)
-            continue
-        cid = result.selection.campaign_id
-        if cid is None:
-            _err(f"`{path}` has no campaign to apply")
-            code = max(code, CHECKS_FAILED)
-            continue
-        if cid in seen:
-            _err(f"campaign `{cid}` is in both `{seen[cid]}` and `{path}`")
+        if f.refusal == "incomplete":
+            sys.stderr.write(text.render(f.overridden))
+            err(f"`{f.path}` could not be read completely; nothing from it will be sent")
+        elif f.refusal in ("empty", "no-campaign"):
+            err(f"`{f.path}` has no campaign to apply")
+        elif f.refusal == "duplicate":
+            err(f"campaign `{f.campaign_id}` is in both `{f.other}` and `{f.path}`")
             code = USAGE
             continue
-        seen[cid] = path
-        desired.append(Desired(cid, cxone.emit(result.selection), path, compliant=True))
+        if f.refusal is not None:
+            code = max(code, CHECKS_FAILED)
     if code == CHECKS_FAILED:
-        _err("local checks failed; nothing was sent")
-    return desired, code
-
-
-def _handle_errors(fn: Any) -> Any:
-    """Map configuration and remote errors to exit codes with one message line."""
-
-    def wrapper(args: argparse.Namespace) -> int:
-        import sqlite3
-
-        from selang.remote.errors import ConfigError, RemoteError
-        from selang.state.db import TrailError
-        from selang.state.keys import AuditKeyError
-
-        try:
-            return int(fn(args))
-        except ConfigError as exc:
-            _err(exc.message)
-            return USAGE
-        except RemoteError as exc:
-            _err(exc.message)
-            return REMOTE
-        except sqlite3.Error as exc:
-            _err(f"cannot use the state database in `{_state_dir(args)}`: {exc}")
-            return USAGE
-        except (TrailError, AuditKeyError) as exc:
-            _err(str(exc))
-            return USAGE
-        except OSError as exc:
-            if exc.filename is None:  # not a file problem (requests' errors are OSErrors too)
-                raise
-            _err(f"cannot use `{exc.filename}`: {exc.strerror}")
-            return USAGE
-
-    wrapper.__name__ = fn.__name__
-    wrapper.__doc__ = fn.__doc__
-    return wrapper
+        err("local checks failed; nothing was sent")
+    return code
 
 
 def _describe_change(change: PlannedChange) -> list[str]:
@@ -341,63 +128,54 @@ def _describe_change(change: PlannedChange) -> list[str]:
     return [f"{head}: {len(lines)} change{'s' if len(lines) != 1 else ''}", *lines]
 
 
-# --- plan ---------------------------------------------------------------------------------------
-
-
-@_handle_errors
+@handle_errors
 def run_plan(args: argparse.Namespace) -> int:
-    from selang.remote import plan as planning
-    from selang.remote.apply import Engine
+    from selang.app import remote
 
-    _preflight(args)
+    conn = connection(args)
+    remote.preflight(conn)
     desired, code = _load(args.files)
     if code != OK:
         return code
-    with _connect(args, [d.campaign_id for d in desired]) as client:
-        engine = Engine(client)
-        changes = [engine.read_plan(d) for d in desired]
+    changes = remote.plan(conn, desired)
     for change in changes:
         print("\n".join(_describe_change(change)))
     changed = sum(1 for c in changes if c.changes)
     print(f"{changed} of {len(changes)} campaign(s) would change")
     if args.out:
         try:
-            planning.save(Path(args.out), changes)
+            remote.save_plan(args.out, changes)
         except OSError as exc:
-            _err(f"cannot write plan `{args.out}`: {exc.strerror}")
+            err(f"cannot write plan `{args.out}`: {exc.strerror}")
             return USAGE
         print(f"plan saved to `{args.out}`")
     return 2 if args.detailed_exitcode and changed else OK
 
 
-# --- apply --------------------------------------------------------------------------------------
-
-
-@_handle_errors
+@handle_errors
 def run_apply(args: argparse.Namespace) -> int:
-    from selang.remote import plan as planning
-    from selang.remote.apply import Desired, Engine
+    from selang.app import remote
+    from selang.remote.plan import PlanFileError
 
     if args.plan and args.files:
-        _err("give either FILE arguments or `--plan`, not both")
+        err("give either FILE arguments or `--plan`, not both")
         return USAGE
     if not args.plan and not args.files:
-        _err("nothing to apply: give FILE arguments or `--plan PLAN`")
+        err("nothing to apply: give FILE arguments or `--plan PLAN`")
         return USAGE
-    interactive = sys.stdin.isatty()
-    if not args.yes and not interactive:
-        _err("refusing to apply without `--yes` when input is not a terminal")
+    if not args.yes and not sys.stdin.isatty():
+        err("refusing to apply without `--yes` when input is not a terminal")
         return USAGE
-    _preflight(args)
+    conn = connection(args)
+    remote.preflight(conn)
 
     pinned: list[PlannedChange | None]
     if args.plan:
         try:
-            planned = planning.load(Path(args.plan))
-        except planning.PlanFileError as exc:
-            _err(exc.message)
+            desired, planned = remote.saved_plan(args.plan)
+        except PlanFileError as exc:
+            err(exc.message)
             return USAGE
-        desired = [Desired(c.campaign_id, c.desired, c.source, c.compliant) for c in planned]
         pinned, strict = list(planned), True
     else:
         desired, code = _load(args.files)
@@ -405,14 +183,9 @@ def run_apply(args: argparse.Namespace) -> int:
             return code
         pinned, strict = [None] * len(desired), False
 
-    state_dir = _state_dir(args)
-    with _connect(args, [d.campaign_id for d in desired]) as client:
-        from selang.remote.settings import crm_from
-
-        notify = crm_from(os.environ).configured
-        engine = Engine(client, state_dir=state_dir, force=args.force, notify=notify)
+    with remote.applying(conn, desired, force=args.force) as session:
         if not args.yes:
-            shown = [p or engine.read_plan(d) for p, d in zip(pinned, desired, strict=True)]
+            shown = [p or session.read_plan(d) for p, d in zip(pinned, desired, strict=True)]
             for change in shown:
                 print("\n".join(_describe_change(change)))
             if not any(c.changes for c in shown):
@@ -423,15 +196,11 @@ def run_apply(args: argparse.Namespace) -> int:
                 return OK
             pinned = list(shown)
         progress = _Progress(len(desired), enabled=sys.stderr.isatty())
-        outcomes = engine.apply_all(
-            list(zip(desired, pinned, strict=True)),
-            jobs=args.jobs,
-            strict=strict,
-            on_done=progress,
-        )
-        retries = client.stats.retries
+        items = list(zip(desired, pinned, strict=True))
+        outcomes = session.apply(items, jobs=args.jobs, strict=strict, on_done=progress)
+        retries = session.retries
     _print_outcomes(outcomes)
-    _finish_run(args, state_dir, outcomes, retries)
+    _print_end(args, remote.finish_run(conn, outcomes, retries, args.metrics_file))
     return OK if all(o.ok for o in outcomes) else REMOTE
 
 
@@ -478,161 +247,35 @@ def _print_outcomes(outcomes: Sequence[Outcome]) -> None:
         print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
     for o in outcomes:
         if o.status in ("failed", "conflict"):
-            _err(f"{o.campaign_id}: {o.message}")
+            err(f"{o.campaign_id}: {o.message}")
         if o.status == "conflict" and o.theirs is not None and o.ours is not None:
             print(f"campaign `{o.campaign_id}`: live selection (theirs) -> this file (ours):")
             lines = planning.render(planning.diff(o.theirs, o.ours), indent="  ")
             print("\n".join(lines) or "  (identical)")
 
 
-def _finish_run(
-    args: argparse.Namespace, state_dir: Path, outcomes: Sequence[Outcome], retries: int
-) -> None:
-    """Deliver pending CRM events (bounded), then print and write the run's metrics."""
-    from selang.remote import crm
-    from selang.remote.metrics import RunMetrics
-    from selang.remote.settings import crm_from
-
-    report = crm.flush(state_dir, crm_from(os.environ), budget=10.0)
-    if report.delivered or report.pending:
-        note = f" ({report.error})" if report.error else ""
-        print(f"crm: {report.delivered} delivered, {report.pending} pending{note}", file=sys.stderr)
-    metrics = RunMetrics.of(outcomes, retries)
-    print(metrics.summary())
-    if args.metrics_file:
-        path = Path(args.metrics_file)
-        try:
-            tmp = path.with_name(path.name + ".tmp")
-            tmp.write_text(metrics.prometheus(), encoding="utf-8")
-            tmp.replace(path)  # a scraper never sees half a file
-        except OSError as exc:
-            _err(f"cannot write metrics `{args.metrics_file}`: {exc.strerror}")
+def _print_end(args: argparse.Namespace, end: RunEnd) -> None:
+    crm = end.crm
+    if crm.delivered or crm.pending:
+        note = f" ({crm.error})" if crm.error else ""
+        print(f"crm: {crm.delivered} delivered, {crm.pending} pending{note}", file=sys.stderr)
+    print(end.metrics.summary())
+    if end.metrics_error is not None:
+        err(f"cannot write metrics `{args.metrics_file}`: {end.metrics_error}")
 
 
-# --- import -------------------------------------------------------------------------------------
-
-
-@_handle_errors
+@handle_errors
 def run_import(args: argparse.Namespace) -> int:
-    import attrs
-
-    from selang.core.diagnostics import has_errors
+    from selang.app.remote import import_campaign, preflight
     from selang.report import text
-    from selang.targets import cxone
 
-    _preflight(args)
-    with _connect(args) as client:
-        doc = client.get_campaign(args.campaign_id)
-    selection, diagnostics = cxone.read_payload(doc, f"campaign `{args.campaign_id}`")
-    if selection is None or has_errors(diagnostics):
-        sys.stderr.write(text.render(diagnostics))
-        _err(f"campaign `{args.campaign_id}` holds a selection selang cannot read")
+    conn = connection(args)
+    preflight(conn)
+    imported = import_campaign(conn, args.campaign_id)
+    if imported.source is None:
+        sys.stderr.write(text.render(imported.diagnostics))
+        what = "selang cannot read" if imported.problem == "unreadable" else "`.sel` cannot express"
+        err(f"campaign `{args.campaign_id}` holds a selection {what}")
         return REMOTE
-    from selang.format.decompile import DecompileError, to_source
-
-    try:
-        source = to_source(attrs.evolve(selection, campaign_id=args.campaign_id))
-    except DecompileError as exc:
-        sys.stderr.write(text.render([exc.diagnostic]))
-        _err(f"campaign `{args.campaign_id}` holds a selection `.sel` cannot express")
-        return REMOTE
-    print(source, end="")
-    return OK
-
-
-# --- audit --------------------------------------------------------------------------------------
-
-
-@_handle_errors
-def run_audit_log(args: argparse.Namespace) -> int:
-    import json
-
-    from selang.state import audit, db
-
-    state_dir = _state_dir(args)
-    if not db.exists(state_dir):
-        print(f"selang: there is no audit trail at `{db.db_path(state_dir)}`", file=sys.stderr)
-        return 1
-    records = audit.records(state_dir)
-    if args.format == "json":
-        print(json.dumps([r.to_json() for r in records], indent=2, ensure_ascii=False))
-        return OK
-    if not records:
-        print("no applied changes recorded")
-    for r in records:
-        print(
-            f"#{r.seq} {r.at} {r.campaign_id} v{r.version_before} -> v{r.version_after} "
-            f"{r.result} by {r.actor} from `{r.source}` ({r.latency_ms} ms) "
-            f"payload {r.payload_sha256[:12]} hash {r.hash[:12]}"
-        )
-    return OK
-
-
-@_handle_errors
-def run_audit_verify(args: argparse.Namespace) -> int:
-    from selang.state import audit
-
-    state_dir = _state_dir(args)
-    found = audit.inspect(state_dir)
-    for note in found.notes:
-        print(f"note: {note}")
-    if found.problems:
-        for p in found.problems:
-            print(f"audit trail broken: {p.message}")
-        return 1
-    if found.records == 0 and not found.proven:
-        print(
-            "audit trail holds 0 records, and without the audit key it cannot be shown "
-            "that it was created empty"
-        )
-        return 1
-    print(f"audit trail intact: {found.records} record(s)")
-    return OK
-
-
-# --- webhooks -----------------------------------------------------------------------------------
-
-
-@_handle_errors
-def run_webhook_register(args: argparse.Namespace) -> int:
-    with _connect(args) as client:
-        hook = client.create_webhook(args.url, args.event)
-    print(f"registered webhook `{hook.get('id')}` for {', '.join(args.event)}")
-    return OK
-
-
-@_handle_errors
-def run_webhook_list(args: argparse.Namespace) -> int:
-    with _connect(args) as client:
-        hooks = client.list_webhooks()
-    if not hooks:
-        print("no webhooks registered")
-    for h in hooks:
-        events = ", ".join(str(e) for e in h.get("events", []))
-        print(f"{h.get('id')}  {h.get('url')}  {events}")
-    return OK
-
-
-@_handle_errors
-def run_webhook_delete(args: argparse.Namespace) -> int:
-    with _connect(args) as client:
-        client.delete_webhook(args.webhook_id)
-    print(f"deleted webhook `{args.webhook_id}`")
-    return OK
-
-
-@_handle_errors
-def run_webhook_flush(args: argparse.Namespace) -> int:
-    from selang.remote import crm
-    from selang.remote.settings import crm_from
-
-    settings = crm_from(os.environ)
-    report = crm.flush(_state_dir(args), settings, budget=30.0)
-    print(f"crm: {report.delivered} delivered, {report.pending} pending")
-    if report.pending and not settings.configured:
-        _err("set `CRM_WEBHOOK_URL` to deliver pending events")
-        return USAGE
-    if report.pending:
-        _err(report.error or "some events are still pending")
-        return REMOTE
+    print(imported.source, end="")
     return OK

@@ -87,7 +87,7 @@ def sys_path_key() -> list[object]:
     for entry in sys.path:
         try:
             with os.scandir(entry or ".") as found:
-                marks = sorted(
+                marks: list[list[object]] | list[int] | None = sorted(
                     [item.name, item.stat().st_mtime_ns]
                     for item in found
                     if item.name.endswith(_DISTRIBUTION)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from selang.core.diagnostics import Diagnostic, Span, error
 from selang.core.values import Scalar
 from selang.format.fmt import print_module
-from selang.semantic.model import Rule, Selection
+from selang.semantic.model import ListRef, Rule, Selection
 from selang.syntax import ast
 
 UNWRITABLE = "SEL090"
@@ -64,7 +64,7 @@ def to_source(selection: Selection, default_id: str | None = None) -> str:
     return source
 
 
-def _list_ids(refs: tuple, span: Span) -> tuple[ast.ListId, ...]:
+def _list_ids(refs: tuple[ListRef, ...], span: Span) -> tuple[ast.ListId, ...]:
     ids = list(dict.fromkeys(r.id for r in refs))
     for ref in refs:
         _writable_string(ref.id, ref.span, "list id")

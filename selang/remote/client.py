@@ -163,8 +163,10 @@ class CxoneClient:
         resp = self._send(method, path, body, headers)
         if resp.status_code != 401:
             return resp
-        used = resp.request.headers.get("Authorization", "").removeprefix("Bearer ")
-        self.auth.invalidate(used)
+        sent = resp.request.headers.get("Authorization", "")
+        if isinstance(sent, bytes):
+            sent = sent.decode("latin-1")
+        self.auth.invalidate(sent.removeprefix("Bearer "))
         self.stats.add(retries=1)
         resp = self._send(method, path, body, headers)
         if resp.status_code == 401:

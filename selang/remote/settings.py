@@ -6,6 +6,7 @@ import math
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import attrs
 
@@ -86,14 +87,14 @@ def cxone_from(
         raise ConfigError(
             "no client secret: set `CXONE_CLIENT_SECRET` or pass `--client-secret-file`"
         )
-    return CxoneSettings(
+    settings = CxoneSettings(
         url.rstrip("/"),
         cid,
         secret,
         basic_auth=basic_auth,
         rate_limit=rate_limit if rate_limit is not None else rate_limit_from(env),
-        **timeouts_from(env),
     )
+    return with_timeouts(settings, env)
 
 
 def rate_limit_from(env: Mapping[str, str]) -> float | None:
@@ -139,7 +140,7 @@ def retry_policy_from(env: Mapping[str, str]) -> RetryPolicy:
         "SELANG_RETRY_AFTER_MAX": "max_retry_after",
         "SELANG_RETRY_DEADLINE": "deadline",
     }
-    values: dict[str, float | int] = {}
+    values: dict[str, Any] = {}  # field name -> number, typed as the field's default
     for var, field in names.items():
         raw = env.get(var)
         if not raw:
@@ -162,3 +163,15 @@ def timeouts_from(env: Mapping[str, str]) -> dict[str, float]:
         if raw:
             out[field] = env_number(var, raw, unit=" of seconds")
     return out
+
+
+def with_timeouts(settings: CxoneSettings, env: Mapping[str, str]) -> CxoneSettings:
+    """`settings` with the time bounds the environment sets in place of its own."""
+    given = timeouts_from(env)
+    return attrs.evolve(
+        settings,
+        connect_timeout=given.get("connect_timeout", settings.connect_timeout),
+        read_timeout=given.get("read_timeout", settings.read_timeout),
+        exchange_timeout=given.get("exchange_timeout", settings.exchange_timeout),
+        run_timeout=given.get("run_timeout", settings.run_timeout),
+    )

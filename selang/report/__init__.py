@@ -23,7 +23,7 @@ class Renderer(Protocol):
 
 
 def get(name: str) -> Renderer:
-    return importlib.import_module(FORMATS[name])  # type: ignore[return-value]
+    return importlib.import_module(FORMATS[name])
 
 
 def relative_path(path: str) -> str:

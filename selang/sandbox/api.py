@@ -240,8 +240,8 @@ def add_webhook(core: SandboxCore, request: Request) -> Response:
         if key not in WEBHOOK_KEYS:
             raise HttpError(400, f"{key}: unknown key; expected url, events, campaignIds")
     url = body.get("url")
-    parts = urlsplit(url) if isinstance(url, str) else None
-    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+    parts = urlsplit(url if isinstance(url, str) else "")
+    if not isinstance(url, str) or parts.scheme not in ("http", "https") or not parts.hostname:
         raise HttpError(400, "url: expected an absolute http or https URL")
     events = body.get("events")
     if not isinstance(events, list) or not events:

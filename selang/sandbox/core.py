@@ -49,6 +49,7 @@ class SandboxCore:
 
     def seed_campaign(self, campaign: str | Mapping[str, Any]) -> Document:
         """Create or overwrite a campaign: a realistic one for an id, or the given document."""
+        campaign_id: object
         if isinstance(campaign, str):
             campaign_id, given = campaign, None
         else:

@@ -12,6 +12,7 @@ import random
 import threading
 import time
 from email.utils import formatdate
+from typing import Any
 
 import attrs
 
@@ -94,7 +95,7 @@ class Faults:
     def settings(self) -> FaultSettings:
         return self._settings
 
-    def update(self, **changes: object) -> FaultSettings:
+    def update(self, **changes: Any) -> FaultSettings:
         """Change some settings; a new `seed` restarts the random sequence."""
         with self._lock:
             new = check_settings(attrs.evolve(self._settings, **changes))

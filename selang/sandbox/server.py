@@ -210,8 +210,9 @@ class SandboxHTTPServer(ThreadingHTTPServer):
 
     @property
     def url(self) -> str:
-        host, port = self.server_address[:2]
-        shown = f"[{host}]" if ":" in str(host) else host
+        raw, port = self.server_address[0], self.server_address[1]
+        host = raw if isinstance(raw, str) else bytes(raw).decode("ascii")
+        shown = f"[{host}]" if ":" in host else host
         return f"http://{shown}:{port}"
 
 

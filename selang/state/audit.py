@@ -135,8 +135,9 @@ class Journal:
     """
 
     def __init__(self, state_dir: Path) -> None:
-        self._key = keys.load_key(state_dir, create=True)
-        assert self._key is not None
+        key = keys.load_key(state_dir, create=True)
+        assert key is not None  # `create` makes one when there is none
+        self._key: bytes = key
         self._conn = db.connect(state_dir, check_same_thread=False)
         try:
             self._start_trail()

@@ -16,7 +16,7 @@ NO_SPAN = Span("<ast>", 1, 1, 1, 1)
 
 
 def _span() -> Span:
-    return attrs.field(eq=False, repr=False, default=NO_SPAN)  # type: ignore[no-any-return]
+    return attrs.field(eq=False, repr=False, default=NO_SPAN)
 
 
 @attrs.frozen

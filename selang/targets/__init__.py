@@ -22,4 +22,4 @@ TARGETS = {"cxone": "selang.targets.cxone"}
 
 
 def get(name: str) -> Target:
-    return importlib.import_module(TARGETS[name])  # type: ignore[return-value]
+    return importlib.import_module(TARGETS[name])

@@ -1,0 +1,153 @@
+"""Reading a file and everything it imports, depth first, and collecting their list and segment
+definitions (SEL002: missing files, cycles, campaigns imported, names defined twice).
+
+Neighbours: `selang.syntax.parser` parses each file; `selang.semantic.resolve` resolves the
+names of the campaign against the definitions collected here.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import attrs
+
+from selang.core.diagnostics import Diagnostic, Related, error
+from selang.syntax import ast
+from selang.syntax.parser import ParseResult, parse
+from selang.syntax.source import read_source
+
+NAMES = "SEL002"
+
+
+@attrs.define
+class Definition:
+    node: ast.ListDecl | ast.SegmentDecl
+    path: str
+
+
+@attrs.define
+class Imports:
+    """The files of one root, read and parsed, and the definitions they make."""
+
+    diagnostics: list[Diagnostic] = attrs.Factory(list)
+    parsed: dict[str, ParseResult | None] = attrs.Factory(dict)
+    lists: dict[str, Definition] = attrs.Factory(dict)
+    segments: dict[str, Definition] = attrs.Factory(dict)
+    # Parse results shared across the files of one run: a library imported by 400 campaigns is
+    # read and parsed once.
+    shared: dict[str, ParseResult | None] = attrs.Factory(dict)
+    files: list[str] = attrs.Factory(list)
+
+    def load(self, root: str, text: str | None = None) -> ast.Module | None:
+        """Parse the root and every file it imports, depth first, reporting cycles once."""
+        result = parse(text, root) if text is not None else self._parse_file(root, None)
+        if result is None:
+            return None
+        self.parsed[file_key(root)] = result
+        self.diagnostics.extend(result.diagnostics)
+        if result.module is None:
+            return None
+        # Iterative walk: (file, module, iterator over its imports, chain of files above it).
+        stack: list[tuple[str, Iterator[ast.ImportDecl]]] = [(root, _imports_of(result.module))]
+        chain = [file_key(root)]
+        self._define(result.module, root)
+        while stack:
+            path, imports = stack[-1]
+            decl = next(imports, None)
+            if decl is None:
+                stack.pop()
+                chain.pop()
+                continue
+            if "\0" in decl.path:  # no file system takes it, and `os` functions raise on it
+                shown = decl.path.replace("\0", "\\u0000")
+                problem = f"cannot import `{shown}`: the path holds a NUL character"
+                self.diagnostics.append(error(NAMES, problem, decl.span))
+                continue
+            target = str(Path(path).parent / decl.path)
+            key = file_key(target)
+            if key in chain:
+                cycle = " → ".join(os.path.relpath(p) for p in [*chain[chain.index(key) :], key])
+                self.diagnostics.append(
+                    error(
+                        NAMES,
+                        f"import cycle: {cycle}",
+                        decl.span,
+                        help="move the shared definitions into a library both files import",
+                    )
+                )
+                continue
+            if key in self.parsed:
+                continue  # already loaded through another import
+            imported = self._parse_file(target, decl)
+            self.parsed[key] = imported
+            if imported is None:
+                continue
+            self.diagnostics.extend(imported.diagnostics)
+            if imported.module is None:
+                continue
+            for other in imported.module.decls:
+                if isinstance(other, ast.CampaignDecl):
+                    self.diagnostics.append(
+                        error(
+                            NAMES,
+                            f"`{decl.path}` defines a campaign and cannot be imported",
+                            decl.span,
+                            help="keep lists and segments in a library file "
+                            "without a campaign and import that",
+                        )
+                    )
+            self._define(imported.module, target)
+            stack.append((target, _imports_of(imported.module)))
+            chain.append(key)
+        return result.module
+
+    def _parse_file(self, path: str, via: ast.ImportDecl | None) -> ParseResult | None:
+        self.files.append(path)
+        key = file_key(path)
+        if key in self.shared and via is not None:
+            return self.shared[key]
+        text, problem = read_source(path)
+        if text is None:
+            assert problem is not None
+            if via is None:
+                self.diagnostics.append(problem)
+            else:
+                self.diagnostics.append(
+                    error(NAMES, f"cannot import `{via.path}`: {problem.message}", via.span)
+                )
+            return None
+        result = parse(text, path)
+        self.shared[key] = result
+        return result
+
+    def _define(self, module: ast.Module, path: str) -> None:
+        for decl in module.decls:
+            if isinstance(decl, ast.ListDecl | ast.SegmentDecl):
+                table = self.lists if isinstance(decl, ast.ListDecl) else self.segments
+                kind = "list" if isinstance(decl, ast.ListDecl) else "segment"
+                earlier = table.get(decl.name)
+                if earlier is not None:
+                    self.diagnostics.append(
+                        attrs.evolve(
+                            error(
+                                NAMES,
+                                f"{kind} `{decl.name}` is defined twice",
+                                decl.name_span,
+                                help="rename one of them or remove the duplicate",
+                            ),
+                            related=(Related(earlier.node.name_span, "first defined here"),),
+                        )
+                    )
+                    continue
+                table[decl.name] = Definition(decl, path)
+
+
+def file_key(path: str) -> str:
+    """The identity of a file, whatever path reached it."""
+    return os.path.realpath(path)
+
+
+def _imports_of(module: ast.Module) -> Iterator[ast.ImportDecl]:
+    return (d for d in module.decls if isinstance(d, ast.ImportDecl))
