@@ -24,7 +24,7 @@ def test_timeouts_default_and_from_the_environment() -> None:
 
 def test_a_timeout_that_is_not_a_number_names_its_variable() -> None:
     """A bad timeout is a configuration error that names the variable and the value."""
-    with pytest.raises(ConfigError, match="`SELANG_CONNECT_TIMEOUT` must be a number.*`soon`"):
+    with pytest.raises(ConfigError, match=r"`SELANG_CONNECT_TIMEOUT` must be a number.*`soon`"):
         cxone_from({**ENV, "SELANG_CONNECT_TIMEOUT": "soon"})
 
 
