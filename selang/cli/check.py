@@ -83,7 +83,7 @@ def run_check(args: argparse.Namespace) -> int:
 def _check(files: list[str], jobs: int) -> tuple[list[Diagnostic], bool, set[str]] | None:
     """Every file's diagnostics, de-duplicated and sorted; None when the settings are invalid."""
     from selang.app.loader import load_selections
-    from selang.checks.config import ConfigError
+    from selang.core.errors import ConfigError
 
     consulted: set[str] = set()
     try:
@@ -115,7 +115,7 @@ def usable_cores() -> int:
 def run_compile(args: argparse.Namespace) -> int:
     from selang import targets
     from selang.app.loader import load_selection
-    from selang.checks.config import ConfigError
+    from selang.core.errors import ConfigError
     from selang.report import text
 
     try:

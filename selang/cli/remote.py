@@ -206,7 +206,7 @@ def _connect(args: argparse.Namespace, campaigns: Sequence[str] = ()) -> Iterato
         with CxoneClient(settings, policy=policy, workers=workers) as client:
             yield client
         return
-    from selang.remote.errors import ConfigError
+    from selang.core.errors import ConfigError
 
     try:
         from selang import sandbox
@@ -270,7 +270,8 @@ def _handle_errors(fn: Any) -> Any:
     def wrapper(args: argparse.Namespace) -> int:
         import sqlite3
 
-        from selang.remote.errors import ConfigError, RemoteError
+        from selang.core.errors import ConfigError
+        from selang.remote.errors import RemoteError
 
         try:
             return int(fn(args))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import attrs
 
-from selang.remote.errors import ConfigError
+from selang.core.errors import ConfigError
 from selang.remote.retry import RetryPolicy
 
 SCOPE = "outbound:campaign:write outbound:campaign:read webhooks:write"
