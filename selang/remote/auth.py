@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import requests
 import requests.auth
 
-from selang.remote import wire
+from selang.core import jsonio
 from selang.remote.errors import AuthError, GaveUp, describe_failure
 from selang.remote.retry import Clock, RetryPolicy, SystemClock
 
@@ -97,7 +97,7 @@ class TokenProvider(requests.auth.AuthBase):
 
 def _parse(resp: requests.Response) -> tuple[str, float]:
     try:
-        body = wire.loads(resp.content)
+        body = jsonio.loads(resp.content)
         token = body["access_token"]
         lifetime = float(body.get("expires_in", 3600))
     except (ValueError, KeyError, TypeError):
@@ -110,7 +110,7 @@ def _parse(resp: requests.Response) -> tuple[str, float]:
 def server_message(resp: requests.Response, secrets: tuple[str, ...] = ()) -> str:
     """`: message` from an error body, if any; a secret the server echoed back is masked."""
     try:
-        body = wire.loads(resp.content)
+        body = jsonio.loads(resp.content)
     except ValueError:
         return ""
     if isinstance(body, dict):

@@ -12,7 +12,8 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from selang.sandbox import admin, api, jsonio
+from selang.core import jsonio
+from selang.sandbox import admin, api
 from selang.sandbox.core import SandboxCore
 from selang.sandbox.requestlog import redact_body, redact_headers
 from selang.sandbox.wire import HttpError, Request, Response

@@ -15,8 +15,7 @@ from typing import Any
 
 import attrs
 
-from selang.core import files
-from selang.sandbox import jsonio
+from selang.core import files, jsonio
 from selang.sandbox.documents import CAMPAIGN_ID
 
 Document = dict[str, Any]
@@ -67,7 +66,7 @@ class CampaignStore:
             if path.name.startswith("."):
                 continue
             try:
-                doc = jsonio.loads(path.read_bytes())
+                doc = jsonio.loads(path.read_bytes(), strict=True)
             except (OSError, ValueError) as exc:
                 _warn(f"skipping unreadable campaign file {path}: {exc}")
                 continue
@@ -182,7 +181,7 @@ class WebhookStore:
         self._subs: dict[str, Subscription] = {}
         if path.is_file():
             try:
-                data = jsonio.loads(path.read_bytes())
+                data = jsonio.loads(path.read_bytes(), strict=True)
                 for item in data["webhooks"]:
                     sub = Subscription.from_json(item)
                     self._subs[sub.id] = sub

@@ -16,6 +16,7 @@ from typing import Any
 
 import attrs
 
+from selang.core import jsonio
 from selang.core.signing import sign
 from selang.sandbox.documents import now_text
 from selang.sandbox.store import Subscription
@@ -74,8 +75,6 @@ class Deliverer:
 
     def submit(self, subscription: Subscription, event: str, data: dict[str, Any]) -> str:
         message_id = "msg_" + secrets.token_hex(12)
-        from selang.sandbox import jsonio
-
         payload = {"type": event, "timestamp": now_text(), "data": data}
         body = jsonio.dumps(payload).encode("utf-8")
         self._schedule(_Job(subscription, message_id, body), delay=0.0)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import hashlib
-import json
 import os
 import socket
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import Any
 
 import attrs
 
+from selang.core import jsonio
 from selang.state import db, outbox
 
 GENESIS = "0" * 64
@@ -74,7 +74,7 @@ def who() -> str:
 
 def record_hash(fields: dict[str, Any]) -> str:
     body = {k: fields[k] for k in FIELDS}
-    text = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    text = jsonio.dumps(body, canonical=True)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 

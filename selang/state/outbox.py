@@ -7,7 +7,6 @@ receiver can drop duplicates.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sqlite3
 import uuid
 from pathlib import Path
@@ -15,6 +14,7 @@ from typing import Any
 
 import attrs
 
+from selang.core import jsonio
 from selang.state import db
 
 
@@ -31,7 +31,7 @@ class Event:
 def enqueue(conn: sqlite3.Connection, *, audit_seq: int, payload: dict[str, Any]) -> str:
     """Called inside the caller's transaction."""
     event_id = f"msg_{uuid.uuid4().hex}"
-    body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
+    body = jsonio.dumps(payload)
     conn.execute(
         "INSERT INTO outbox (event_id, audit_seq, payload, created_at) VALUES (?, ?, ?, ?)",
         (event_id, audit_seq, body, dt.datetime.now(dt.UTC).isoformat(timespec="seconds")),

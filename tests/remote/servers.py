@@ -254,9 +254,9 @@ def _handler(server: FakeCxone) -> type[BaseHTTPRequestHandler]:
 
 
 def _dumps(value: Any) -> str:
-    from selang.remote import wire
+    from selang.core import jsonio
 
-    return wire.dumps(value)
+    return jsonio.dumps(value)
 
 
 class FakeCrm:

@@ -6,8 +6,8 @@ import copy
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from selang.core import jsonio
 from selang.remote import plan as planning
-from selang.remote import wire
 from selang.remote.apply import Desired, Engine
 from selang.state import audit, outbox
 from tests.remote.conftest import SEL, make_client
@@ -33,7 +33,7 @@ def test_applies_whole_document_under_version_lock(cx: FakeCxone, tmp_path: Path
     assert outcome.status == "applied" and (outcome.version_before, outcome.version_after) == (7, 8)
     patch = next(s for s in cx.log if s.method == "PATCH")
     assert patch.headers["if-match"] == "version=7"
-    sent = wire.loads(patch.body)
+    sent = jsonio.loads(patch.body)
     assert sent["version"] == 7 and sent["contactSelection"] == SEL
     assert sent["dialer"] == {"mode": "predictive", "ratio": "1.50"}
     assert b'"rate":1.25' in patch.body  # a decimal in a field we do not own is sent back as read
