@@ -8,7 +8,6 @@ and refuses to answer unless the AST and the sequence of comments came back unch
 from __future__ import annotations
 
 import bisect
-import json
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -16,13 +15,20 @@ from typing import TYPE_CHECKING
 import attrs
 
 from selang.core.diagnostics import Diagnostic, Span, error
+from selang.core.values import Date, DateTime
+from selang.semantic.ruletext import (
+    COMPARE_OPS,
+    field_text,
+    name_text,
+    rule_text,
+    scalar_text,
+    string_text,
+)
 from selang.syntax import ast
-from selang.syntax.names import is_plain_field, is_plain_name
 from selang.syntax.parser import Comment, parse
 
 if TYPE_CHECKING:
     from selang.checks.suppressions import Suppression
-from selang.core.values import Date, DateTime, Scalar, json_text
 
 LINE_LENGTH = 100
 INDENT = 2
@@ -36,48 +42,19 @@ _EOF: Key = ("eof", 0)
 # --- scalars and names --------------------------------------------------------------------------
 
 
-def string_text(text: str) -> str:
-    """A string literal with JSON escapes; characters outside ASCII are kept as they are."""
-    return json.dumps(text, ensure_ascii=False)
-
-
-def tier_text(name: str) -> str:
-    """A priority tier: bare when it is an identifier, else quoted (`"High Value"`)."""
-    return name if is_plain_name(name) else string_text(name)
-
-
-def field_text(name: str) -> str:
-    """A field name, back-quoted only when it cannot be written bare."""
-    return name if is_plain_field(name) else f"`{name}`"
-
-
-def scalar_text(value: Scalar) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, Date | DateTime):
-        return value.text
-    if isinstance(value, str):
-        return string_text(value)
-    return json_text(value)
-
-
-_OP_WORDS = {"starts_with": "starts with", "ends_with": "ends with", "contains": "contains"}
-
-
 def condition_text(cond: ast.Condition) -> str:
     """One condition on one line."""
     match cond:
         case ast.Comparison(f, op, value):
-            return f"{field_text(f.name)} {op} {scalar_text(value)}"
+            return rule_text(f.name, COMPARE_OPS[op], value)
         case ast.Membership(f, values, negated):
-            items = ", ".join(scalar_text(v) for v in values)
-            return f"{field_text(f.name)} {'not in' if negated else 'in'} ({items})"
+            return rule_text(f.name, "not_in" if negated else "in", values)
         case ast.Between(f, low, high):
-            return f"{field_text(f.name)} between {scalar_text(low)} and {scalar_text(high)}"
+            return rule_text(f.name, "between", (low, high))
         case ast.StringMatch(f, kind, text):
-            return f"{field_text(f.name)} {_OP_WORDS[kind]} {string_text(text)}"
+            return rule_text(f.name, kind, text)
         case ast.NullCheck(f, negated):
-            return f"{field_text(f.name)} is {'not null' if negated else 'null'}"
+            return rule_text(f.name, "is_null", not negated)
         case ast.SegmentRef(name):
             return name
     raise TypeError(cond)
@@ -278,7 +255,7 @@ class _Printer:
             self.conditions(clause.conditions, INDENT, "where ", _key("h", clause))
             return
         if isinstance(clause, ast.PriorityClause):
-            word, items = "priority", [(tier_text(t.name), _key("n", t)) for t in clause.tiers]
+            word, items = "priority", [(name_text(t.name), _key("n", t)) for t in clause.tiers]
         else:
             word = "target" if isinstance(clause, ast.TargetClause) else "exclude"
             items = [(_list_ref_text(r), _key("n", r)) for r in clause.lists]

@@ -14,7 +14,8 @@ from typing import Any
 import attrs
 
 from selang.core import jsonio
-from selang.syntax.names import is_plain_field
+from selang.semantic import ruletext
+from selang.semantic.ruletext import json_name_text
 
 PLAN_FORMAT = "selang-plan/1"
 KEYS = ("targetListIds", "exclusionListIds", "filterRules", "priorityOrder")
@@ -130,26 +131,23 @@ def _field(rule: Any) -> str:
     return str(rule.get("field")) if isinstance(rule, Mapping) else ""
 
 
-def name_text(name: Any) -> str:
-    """A list id, tier or field as the plan shows it: bare when it is a plain name, else
-    quoted like a value, so `Lifetime Value` or a tier `A, B` reads as one item."""
-    return name if isinstance(name, str) and is_plain_field(name) else jsonio.dumps(name)
-
-
 def rule_text(rule: Any) -> str:
+    """A rule as the CXone JSON holds it (`age gte 18`); whatever else stands in its place, as
+    JSON."""
     if not isinstance(rule, Mapping):
         return jsonio.dumps(rule)
-    value = jsonio.dumps(rule.get("value"))
-    return f"{name_text(rule.get('field'))} {rule.get('operator')} {value}"
+    return ruletext.rule_text(
+        rule.get("field"), rule.get("operator"), rule.get("value"), as_json=True
+    )
 
 
 def render(d: Diff, indent: str = "  ") -> list[str]:
     """Lines like `+ target list_1`; empty when nothing changes."""
     additions_and_removals = [
-        ("+ target", d.targets_added, name_text),
-        ("- target", d.targets_removed, name_text),
-        ("+ exclude", d.exclusions_added, name_text),
-        ("- exclude", d.exclusions_removed, name_text),
+        ("+ target", d.targets_added, json_name_text),
+        ("- target", d.targets_removed, json_name_text),
+        ("+ exclude", d.exclusions_added, json_name_text),
+        ("- exclude", d.exclusions_removed, json_name_text),
         ("+ rule", d.rules_added, rule_text),
         ("- rule", d.rules_removed, rule_text),
     ]
@@ -161,8 +159,8 @@ def render(d: Diff, indent: str = "  ") -> list[str]:
     for c in d.rules_changed:
         lines.append(f"{indent}~ rule {rule_text(c.before)}  ->  {rule_text(c.after)}")
     if d.priority_changed:
-        before = ", ".join(map(name_text, d.priority_before)) or "(none)"
-        after = ", ".join(map(name_text, d.priority_after)) or "(none)"
+        before = ", ".join(map(json_name_text, d.priority_before)) or "(none)"
+        after = ", ".join(map(json_name_text, d.priority_after)) or "(none)"
         lines.append(f"{indent}~ priority {before}  ->  {after}")
     if d.reordered:
         lines.append(f"{indent}~ order of lists or rules")

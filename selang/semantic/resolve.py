@@ -16,6 +16,7 @@ import attrs
 from selang.core.diagnostics import Diagnostic, Related, Span, error
 from selang.semantic.model import ListRef, Rule, Selection, Tier
 from selang.semantic.rules import check_rule
+from selang.semantic.ruletext import COMPARE_OPS
 from selang.syntax import ast
 from selang.syntax.parser import Comment, ParseResult, parse
 from selang.syntax.source import read_source
@@ -28,8 +29,6 @@ MALFORMED = "SEL015"
 # segment a rule was expanded through, so a chain of 10,000 segments around one rule is fine.
 MAX_EXPANDED_RULES = 1_000
 MAX_EXPANSION_STEPS = 1_000_000
-
-_COMPARE_OPS = {"==": "eq", "!=": "neq", ">": "gt", ">=": "gte", "<": "lt", "<=": "lte"}
 
 
 _Item = Rule | ast.SegmentRef
@@ -377,7 +376,7 @@ def _imports_of(module: ast.Module) -> Iterator[ast.ImportDecl]:
 def _rule(cond: ast.Condition) -> Rule:
     match cond:
         case ast.Comparison(field, op, value, span):
-            return Rule(field.name, _COMPARE_OPS[op], value, span)
+            return Rule(field.name, COMPARE_OPS[op], value, span)
         case ast.Membership(field, values, negated, span):
             return Rule(field.name, "not_in" if negated else "in", values, span)
         case ast.Between(field, low, high, span):
