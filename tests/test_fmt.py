@@ -7,7 +7,7 @@ from textwrap import dedent
 
 import pytest
 
-from selang.format import fmt
+from selang.format import comments, fmt
 from selang.format.fmt import format_source
 from selang.semantic import ruletext
 
@@ -239,7 +239,7 @@ def test_output_that_would_lose_code_is_refused(monkeypatch: pytest.MonkeyPatch)
 
 def test_output_that_would_lose_a_comment_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     """If a comment would be dropped, no output is returned."""
-    monkeypatch.setattr(fmt._Attached, "build", classmethod(lambda cls, *a: cls()))
+    monkeypatch.setattr(comments.Attached, "build", classmethod(lambda cls, *a: cls()))
     out, diagnostics = format_source('list a = "x"  # keep me\n', "t.sel")
     assert out is None
     assert [d.code for d in diagnostics] == [fmt.FORMAT_FAILED]
