@@ -1,8 +1,9 @@
 """The one canonical layout of `.sel` source (`selang fmt`), comments kept where they were.
 
 `print_module` writes any AST in that layout (the decompiler uses it). `format_source` parses a
-file, prints it with its comments attached to the nearest code (`comments`), then parses the result again
-and refuses to answer unless the AST and the sequence of comments came back unchanged.
+file, prints it with its comments attached to the nearest code (`comments`), then parses the
+result again and refuses to answer unless the AST and the sequence of comments came back
+unchanged.
 """
 
 from __future__ import annotations
