@@ -1,4 +1,5 @@
-"""Injected trouble: latency, rate limiting, 5xx answers and dropped PATCH answers.
+"""Injected trouble: latency, rate limiting, error answers, slow or dropped requests and dropped
+PATCH answers.
 
 The server asks `Faults.before()` on every API request and `Faults.drop_patch()` after a PATCH
 was applied; all state sits behind one lock so run-time changes are safe mid-traffic.
@@ -37,6 +38,8 @@ class Injected:
     message: str
     retry_after: str | None
     kind: str
+    action: str = "answer"  # or "drop" (close without answering), "slow" (serve after `delay`)
+    delay: float = 0.0
 
 
 @attrs.define
@@ -72,6 +75,10 @@ def check_rule(rule: FailRule) -> FailRule:
         raise FaultError("count must be >= 1")
     if rule.retry_after is not None and rule.retry_after < 0:
         raise FaultError("retry_after must be >= 0")
+    if rule.action not in ("answer", "drop", "slow"):
+        raise FaultError("action must be `answer`, `drop` or `slow`")
+    if rule.delay_ms < 0:
+        raise FaultError("delay_ms must be >= 0")
     return rule
 
 
@@ -150,9 +157,11 @@ class Faults:
                         after = 1
                     return Injected(
                         rule.status,
-                        _reason(rule.status),
+                        _reason(rule.status) if rule.message is None else rule.message,
                         None if after is None else self._retry_after(after),
                         "fail_next",
+                        rule.action,
+                        rule.delay_ms / 1000.0,
                     )
             settings = self._settings
             if settings.error_rate and self._random.random() < settings.error_rate:

@@ -16,17 +16,26 @@ DEFAULT_TOKEN_TTL = 3600.0
 DEFAULT_CAMPAIGNS = ("campaign_xyz789", "campaign_collections", "campaign_reminders")
 
 RetryAfterForm = Literal["seconds", "http-date"]
+FailAction = Literal["answer", "drop", "slow"]
 
 
 @attrs.frozen
 class FailRule:
-    """Answer the next `count` requests matching `method` and the `path` glob with `status`."""
+    """What to do to the next `count` requests matching `method` and the `path` glob.
+
+    `answer` (the default) answers `status` with `message` (else the status's phrase) instead
+    of serving the request; `drop` closes the connection without serving or answering; `slow`
+    serves the request as usual. All three first wait `delay_ms`.
+    """
 
     method: str = "*"
     path: str = "*"
     status: int = 503
     count: int = 1
     retry_after: int | None = None
+    message: str | None = None
+    action: FailAction = "answer"
+    delay_ms: int = 0
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -35,6 +44,9 @@ class FailRule:
             "status": self.status,
             "count": self.count,
             "retry_after": self.retry_after,
+            "message": self.message,
+            "action": self.action,
+            "delay_ms": self.delay_ms,
         }
 
 

@@ -12,6 +12,8 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+import attrs
+
 from selang.core import jsonio
 from selang.sandbox import admin, api
 from selang.sandbox.core import SandboxCore
@@ -29,13 +31,19 @@ def dispatch(core: SandboxCore, request: Request) -> Response:
     if latency:
         time.sleep(latency)
     injected = core.faults.before(request.method, request.path)
-    if injected is not None:
+    if injected is not None and injected.delay:
+        time.sleep(injected.delay)
+    if injected is None or injected.action == "slow":
+        response = _guarded(lambda: api.route(core, request))
+        if injected is not None:
+            response = attrs.evolve(response, fault=injected.kind)
+    elif injected.action == "drop":
+        response = Response(injected.status, drop=True, fault=injected.kind)
+    else:
         headers = (("Retry-After", injected.retry_after),) if injected.retry_after else ()
         response = Response(
             injected.status, {"message": injected.message}, headers, fault=injected.kind
         )
-    else:
-        response = _guarded(lambda: api.route(core, request))
     _record(core, request, response)
     return response
 
