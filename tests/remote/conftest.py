@@ -1,4 +1,5 @@
-"""Fixtures for the remote tests: fake CXone and CRM servers, fast retry bounds, CLI env."""
+"""Fixtures for the remote tests: the sandbox, a fake CXone and a CRM receiver, fast retry bounds,
+CLI env."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ import pytest
 from selang.remote.client import CxoneClient
 from selang.remote.retry import RetryPolicy
 from selang.remote.settings import CxoneSettings
+from selang.sandbox import running
+from selang.sandbox.inprocess import Sandbox
 from tests.remote.servers import FakeCrm, FakeCxone
 
 # tiny waits so the whole suite runs in seconds; the bounds are what is under test
@@ -32,6 +35,18 @@ SOURCE = """campaign "{cid}" {{
   priority high, default
 }}
 """
+
+
+@pytest.fixture
+def sb(tmp_path: Path) -> Iterator[Sandbox]:
+    """A sandbox of its own on an ephemeral port of 127.0.0.1."""
+    with running(state_dir=tmp_path / "sandbox") as sandbox:
+        yield sandbox
+
+
+def count(sb: Sandbox, method: str, path: str = "") -> int:
+    """How many requests with `method` and `path` in their path the sandbox received."""
+    return sum(1 for r in sb.requests() if r.method == method and path in r.path)
 
 
 @pytest.fixture
