@@ -123,7 +123,7 @@ def _is_decimal(value: Any) -> bool:
 
 def add_fail_rule(core: SandboxCore, body: dict[str, Any]) -> Response:
     unknown = set(body) - {
-        "method", "path", "status", "count", "retry_after", "message", "action", "delay_ms",
+        "method", "path", "status", "count", "retry_after", "message", "action", "delay_ms", "edit",
     }  # fmt: skip
     if unknown:
         raise HttpError(400, f"{sorted(unknown)[0]}: unknown key")
@@ -137,6 +137,9 @@ def add_fail_rule(core: SandboxCore, body: dict[str, Any]) -> Response:
         raise HttpError(400, "message must be a string or null")
     if not isinstance(action, str):
         raise HttpError(400, "action must be a string")
+    changes = body.get("edit")
+    if changes is not None and not isinstance(changes, dict):
+        raise HttpError(400, "edit must be an object of fields")
     rule = FailRule(
         method=method.upper(),
         path=path,
@@ -146,6 +149,7 @@ def add_fail_rule(core: SandboxCore, body: dict[str, Any]) -> Response:
         message=message,
         action=action,  # type: ignore[arg-type]  # checked by the fault layer
         delay_ms=_int(body.get("delay_ms", 0), "delay_ms"),
+        edit=changes,
     )
     _fault(lambda: core.faults.fail_next(rule))
     return Response(200, core.faults.to_json())

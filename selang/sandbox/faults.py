@@ -38,8 +38,9 @@ class Injected:
     message: str
     retry_after: str | None
     kind: str
-    action: str = "answer"  # or "drop" (close without answering), "slow" (serve after `delay`)
+    action: str = "answer"  # or "drop" (close without answering), "slow", "edit"; see FailRule
     delay: float = 0.0
+    edit: dict[str, object] | None = attrs.field(default=None, hash=False)
 
 
 @attrs.define
@@ -75,8 +76,10 @@ def check_rule(rule: FailRule) -> FailRule:
         raise FaultError("count must be >= 1")
     if rule.retry_after is not None and rule.retry_after < 0:
         raise FaultError("retry_after must be >= 0")
-    if rule.action not in ("answer", "drop", "slow"):
-        raise FaultError("action must be `answer`, `drop` or `slow`")
+    if rule.action not in ("answer", "drop", "slow", "edit"):
+        raise FaultError("action must be `answer`, `drop`, `slow` or `edit`")
+    if (rule.action == "edit") != isinstance(rule.edit, dict):
+        raise FaultError("`edit` (an object of fields) goes with action `edit`, and only there")
     if rule.delay_ms < 0:
         raise FaultError("delay_ms must be >= 0")
     return rule
@@ -162,6 +165,7 @@ class Faults:
                         "fail_next",
                         rule.action,
                         rule.delay_ms / 1000.0,
+                        rule.edit,
                     )
             settings = self._settings
             if settings.error_rate and self._random.random() < settings.error_rate:

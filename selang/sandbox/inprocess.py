@@ -75,10 +75,15 @@ class Sandbox:
         message: str | None = None,
         action: FailAction = "answer",
         delay_ms: int = 0,
+        edit: Mapping[str, Any] | None = None,
     ) -> None:
         """Answer the next `count` API requests matching METHOD and the path glob with `status`
-        (or `message`), or drop them, or serve them slowly; see `FailRule`."""
-        rule = FailRule(method.upper(), path, status, count, retry_after, message, action, delay_ms)
+        (or `message`), or drop them, serve them slowly, or let another writer `edit` the
+        campaign first; see `FailRule`."""
+        changes = None if edit is None else dict(edit)
+        rule = FailRule(
+            method.upper(), path, status, count, retry_after, message, action, delay_ms, changes
+        )
         self._core.faults.fail_next(rule)
 
     def drop_next_patch(self, count: int = 1) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import attrs
 
@@ -16,7 +16,7 @@ DEFAULT_TOKEN_TTL = 3600.0
 DEFAULT_CAMPAIGNS = ("campaign_xyz789", "campaign_collections", "campaign_reminders")
 
 RetryAfterForm = Literal["seconds", "http-date"]
-FailAction = Literal["answer", "drop", "slow"]
+FailAction = Literal["answer", "drop", "slow", "edit"]
 
 
 @attrs.frozen
@@ -25,7 +25,9 @@ class FailRule:
 
     `answer` (the default) answers `status` with `message` (else the status's phrase) instead
     of serving the request; `drop` closes the connection without serving or answering; `slow`
-    serves the request as usual. All three first wait `delay_ms`.
+    serves the request as usual; `edit` has another writer merge `edit` into the campaign in the
+    request's path first (its version goes up), then serves the request. All first wait
+    `delay_ms`.
     """
 
     method: str = "*"
@@ -36,6 +38,7 @@ class FailRule:
     message: str | None = None
     action: FailAction = "answer"
     delay_ms: int = 0
+    edit: dict[str, Any] | None = attrs.field(default=None, hash=False)
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -47,6 +50,7 @@ class FailRule:
             "message": self.message,
             "action": self.action,
             "delay_ms": self.delay_ms,
+            "edit": self.edit,
         }
 
 

@@ -170,3 +170,16 @@ def test_fail_next_flag_takes_drop_and_slow() -> None:
     assert (slow.action, slow.delay_ms, slow.count) == ("slow", 250, 1)
     with pytest.raises(Exception, match="STATUS a code"):
         _fail_rule("GET:*:slow=x")
+
+
+def test_fail_next_edit_lands_before_the_request(sb: Sandbox) -> None:
+    """`edit` has another writer change the campaign just before the request: a PATCH made
+    against the version read before it is refused with 409, and the edit is kept."""
+    token = get_token(sb)
+    doc = read(sb, token)
+    sb.fail_next("PATCH", "/api/v2/outbound/campaigns/*", action="edit", edit={"name": "theirs"})
+    assert patch(sb, token, doc).status_code == 409
+    live = sb.campaign("campaign_xyz789")
+    assert live["name"] == "theirs" and live["version"] == doc["version"] + 1
+    with pytest.raises(Exception, match="goes with action `edit`"):
+        sb.fail_next("PATCH", "*", action="edit")
