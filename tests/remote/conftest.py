@@ -44,6 +44,31 @@ def sb(tmp_path: Path) -> Iterator[Sandbox]:
         yield sandbox
 
 
+def add_campaign(
+    sb: Sandbox, cid: str, selection: dict[str, Any] | None = None, **fields: Any
+) -> None:
+    """A campaign document with `fields` (`version` default 1) and `selection` (default empty)."""
+    empty = {"targetListIds": [], "exclusionListIds": [], "filterRules": [], "priorityOrder": []}
+    sb.seed_campaign(
+        {
+            "id": cid,
+            "name": fields.pop("name", f"campaign {cid}"),
+            "version": fields.pop("version", 1),
+            **fields,
+            "contactSelection": selection or empty,
+        }
+    )
+
+
+def applied_patches(sb: Sandbox) -> int:
+    """PATCHes the sandbox applied: answered 200, or applied and then dropped."""
+    return sum(
+        1
+        for r in sb.requests()
+        if r.method == "PATCH" and (r.status == 200 or r.fault == "drop_patch")
+    )
+
+
 def count(sb: Sandbox, method: str, path: str = "") -> int:
     """How many requests with `method` and `path` in their path the sandbox received."""
     return sum(1 for r in sb.requests() if r.method == method and path in r.path)
