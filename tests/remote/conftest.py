@@ -106,13 +106,13 @@ def write_sel(folder: Path, cid: str, text: str | None = None) -> str:
 
 
 @pytest.fixture
-def cli_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, cx: FakeCxone, crm: FakeCrm) -> Path:
-    """Environment for `selang.cli.main.main`: the fake CXone, the fake CRM, fast retries."""
+def cli_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, sb: Sandbox, crm: FakeCrm) -> Path:
+    """Environment for `selang.cli.main.main`: the sandbox, the CRM receiver, fast retries."""
     state = tmp_path / "state"
     for var, value in {
-        "CXONE_INSTANCE_URL": cx.url,
-        "CXONE_CLIENT_ID": cx.client_id,
-        "CXONE_CLIENT_SECRET": cx.client_secret,
+        "CXONE_INSTANCE_URL": sb.url,
+        "CXONE_CLIENT_ID": sb.client_id,
+        "CXONE_CLIENT_SECRET": sb.client_secret,
         "CRM_WEBHOOK_URL": crm.url,
         "CRM_SYNC_TOKEN": "sync-token-1",
         "SELANG_STATE_DIR": str(state),
