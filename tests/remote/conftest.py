@@ -1,5 +1,4 @@
-"""Fixtures for the remote tests: the sandbox, a fake CXone and a CRM receiver, fast retry bounds,
-CLI env."""
+"""Fixtures for the remote tests: the sandbox, a CRM receiver, fast retry bounds, CLI env."""
 
 from __future__ import annotations
 
@@ -14,7 +13,7 @@ from selang.remote.retry import RetryPolicy
 from selang.remote.settings import CxoneSettings
 from selang.sandbox import running
 from selang.sandbox.inprocess import Sandbox
-from tests.remote.servers import FakeCrm, FakeCxone
+from tests.remote.receiver import FakeCrm
 
 # tiny waits so the whole suite runs in seconds; the bounds are what is under test
 FAST = RetryPolicy(
@@ -72,12 +71,6 @@ def applied_patches(sb: Sandbox) -> int:
 def count(sb: Sandbox, method: str, path: str = "") -> int:
     """How many requests with `method` and `path` in their path the sandbox received."""
     return sum(1 for r in sb.requests() if r.method == method and path in r.path)
-
-
-@pytest.fixture
-def cx() -> Iterator[FakeCxone]:
-    with FakeCxone() as server:
-        yield server
 
 
 @pytest.fixture

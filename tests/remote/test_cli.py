@@ -17,7 +17,7 @@ from selang.cli.main import main
 from selang.sandbox.inprocess import Sandbox
 from selang.state import audit, outbox
 from tests.remote.conftest import SEL, add_campaign, count, write_sel
-from tests.remote.servers import FakeCrm
+from tests.remote.receiver import FakeCrm
 
 
 def test_no_instance_names_sandbox(
