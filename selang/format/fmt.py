@@ -9,8 +9,9 @@ unchanged.
 from __future__ import annotations
 
 import bisect
+from collections.abc import Callable, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import attrs
 
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
     from selang.checks.suppressions import Suppression
 
 LINE_LENGTH = 100
+_T = TypeVar("_T")
 INDENT = 2
 FORMAT_FAILED = "SEL091"
 
@@ -92,21 +94,30 @@ class _Printer:
 
     # declarations
     def module(self, module: ast.Module) -> list[_Row]:
-        previous: tuple[type, int] | None = None
-        for decl in module.decls:
+        printed = self.blocks(module.decls, self.decl, lambda a, b: type(a) is type(b))
+        eof = _Row(0, None, [EOF], block=True, blank="keep" if printed else "first")
+        self.rows.append(eof)
+        return self.rows
+
+    def blocks(
+        self, items: Sequence[_T], print_one: Callable[[_T], None], akin: Callable[[_T, _T], bool]
+    ) -> bool:
+        """Print each item as a block: none has a blank line above when it is first, and one has
+        at least one when it or the item before spans lines or the two are not `akin`.
+        Returns whether there was any item."""
+        previous: tuple[_T, int] | None = None
+        for item in items:
             first = len(self.rows)
-            self.decl(decl)
+            print_one(item)
             lines = len(self.rows) - first
             head = self.rows[first]
             head.block = True
             if previous is None:
                 head.blank = "first"
-            elif previous[0] is not type(decl) or previous[1] > 1 or lines > 1:
+            elif previous[1] > 1 or lines > 1 or not akin(previous[0], item):
                 head.blank = "force"
-            previous = (type(decl), lines)
-        eof = _Row(0, None, [EOF], block=True, blank="first" if previous is None else "keep")
-        self.rows.append(eof)
-        return self.rows
+            previous = (item, lines)
+        return previous is not None
 
     def decl(self, decl: ast.Decl) -> None:
         if isinstance(decl, ast.ImportDecl):
@@ -130,21 +141,10 @@ class _Printer:
 
     def campaign(self, decl: ast.CampaignDecl) -> None:
         self.row(0, f"campaign {string_text(decl.campaign_id)} {{", [leaf_key("h", decl)])
-        previous: int | None = None
-        for clause in decl.clauses:
-            first = len(self.rows)
-            self.clause(clause)
-            lines = len(self.rows) - first
-            head = self.rows[first]
-            head.block = True
-            if previous is None:
-                head.blank = "first"
-            elif previous > 1 or lines > 1:
-                head.blank = "force"
-            previous = lines
+        printed = self.blocks(decl.clauses, self.clause, lambda a, b: True)
         close = _Row(0, "}", [leaf_key("c", decl)], [leaf_key("c", decl)], block=True, tight=True)
         close.comment_indent = INDENT
-        if previous is None:
+        if not printed:
             close.blank = "first"
         self.rows.append(close)
 
