@@ -247,11 +247,11 @@ def _render(rows: list[_Row], attached: Attached, text: str | None) -> str:
             continue
         if blanks[-1]:
             out.append("")
-        line = " " * row.indent + row.text
+        printed = " " * row.indent + row.text
         if end_comment is not None:
-            line += "  " + end_comment.text.rstrip()
+            printed += "  " + end_comment.text.rstrip()
             last_line = max(last_line, end_comment.line)
-        out.append(line)
+        out.append(printed)
         for key in row.ends:
             last_line = max(last_line, attached.leaf_line.get(key, (0, 0))[1])
     while out and not out[-1]:
