@@ -27,8 +27,8 @@ from common import PY, make_tree
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from selang.app.loader import load_selection
+from selang.core import jsonio
 from selang.remote import plan as planning
-from selang.remote import wire
 from selang.sandbox import running
 from selang.sandbox.inprocess import Sandbox
 from selang.targets import cxone
@@ -114,7 +114,7 @@ def main() -> None:
         paths = make_tree(tmp / "src", args.campaigns, rules=(8, 16))
         desired = desired_of(paths)
         ids = list(desired)
-        (tmp / "desired.json").write_text(wire.dumps(desired))
+        (tmp / "desired.json").write_text(jsonio.dumps(desired))
         with running(
             state_dir=tmp / "sandbox",
             campaigns=ids,

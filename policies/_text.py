@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import os
 
+from selang.semantic import ruletext
 from selang.semantic.model import Rule
-from selang.syntax.names import is_plain_field
+from selang.semantic.ruletext import field_text
 
 
 def rule_text(rule: Rule) -> str:
     """The rule as `.sel` writes it, e.g. `age between 18 and 65`."""
     from selang.analysis.normalize import normalize
-    from selang.analysis.reason import show_rule
 
-    field = rule.field if is_plain_field(rule.field) else f"`{rule.field}`"
-    atom = normalize(rule)
-    return f"{field} {show_rule(atom)}" if atom is not None else field
+    if normalize(rule) is None:  # ill-formed (SEL015 says how): only the field is sure
+        return field_text(rule.field)
+    return ruletext.rule_text(rule.field, rule.operator, rule.value)
 
 
 def from_segment(rule: Rule) -> str:

@@ -7,8 +7,9 @@ from textwrap import dedent
 
 import pytest
 
-from selang.format import fmt
+from selang.format import comments, fmt
 from selang.format.fmt import format_source
+from selang.semantic import ruletext
 
 
 def formatted(text: str) -> str:
@@ -230,7 +231,7 @@ def test_syntax_error_gives_diagnostics_not_output() -> None:
 
 def test_output_that_would_lose_code_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     """If the printed text does not parse back to the same AST, no output is returned."""
-    monkeypatch.setattr(fmt, "scalar_text", lambda value: "0")
+    monkeypatch.setattr(ruletext, "scalar_text", lambda value: "0")  # what fmt writes values with
     out, diagnostics = format_source("segment s = a == 1\n", "t.sel")
     assert out is None
     assert [d.code for d in diagnostics] == [fmt.FORMAT_FAILED]
@@ -238,7 +239,7 @@ def test_output_that_would_lose_code_is_refused(monkeypatch: pytest.MonkeyPatch)
 
 def test_output_that_would_lose_a_comment_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     """If a comment would be dropped, no output is returned."""
-    monkeypatch.setattr(fmt._Attached, "build", classmethod(lambda cls, *a: cls()))
+    monkeypatch.setattr(comments.Attached, "build", classmethod(lambda cls, *a: cls()))
     out, diagnostics = format_source('list a = "x"  # keep me\n', "t.sel")
     assert out is None
     assert [d.code for d in diagnostics] == [fmt.FORMAT_FAILED]

@@ -5,17 +5,15 @@ Lowercase, no trailing period, user values in backticks; rules are shown as writ
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
-from decimal import Decimal
 
-from selang.core.values import Date, DateTime, Kind, decimal_text
+from selang.core.values import Kind
+from selang.semantic.ruletext import rule_text, scalar_text
 
 from . import kinds
 from .constraints import restrict
 from .normalize import Atom
 
-_SYMBOLS = {"eq": "==", "neq": "!=", "gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
 _KIND_NAMES: dict[Kind, str] = {
     "number": "a number",
     "string": "a string",
@@ -26,31 +24,13 @@ _KIND_NAMES: dict[Kind, str] = {
 
 
 def show(value: object, quoted: bool = True) -> str:
-    """A scalar as .sel source writes it."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, Decimal):
-        return decimal_text(value)
-    if isinstance(value, Date | DateTime):
-        return value.text
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False) if quoted else value
-    return str(value)
+    """A scalar as .sel source writes it; `quoted=False` leaves strings bare."""
+    return value if isinstance(value, str) and not quoted else scalar_text(value)
 
 
 def show_rule(atom: Atom) -> str:
     """The condition without its field, e.g. `> 65` or `starts with "a"`."""
-    op, value = atom.op, atom.rule.value
-    if op in _SYMBOLS:
-        return f"{_SYMBOLS[op]} {show(value)}"
-    if op in ("in", "not_in"):
-        items = ", ".join(show(v) for v in value)
-        return f"{'not in' if op == 'not_in' else 'in'} ({items})"
-    if op == "between":
-        return f"between {show(value[0])} and {show(value[1])}"
-    if op == "is_null":
-        return "is null" if value else "is not null"
-    return f"{op.replace('_', ' ')} {show(value)}"
+    return rule_text(None, atom.op, atom.rule.value)
 
 
 def _only_kind(atom: Atom) -> Kind | None:

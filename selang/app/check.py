@@ -38,7 +38,7 @@ def check(paths: Sequence[str], jobs: int = 0, use_cache: bool = True) -> CheckR
         diagnostics, unreadable = cached
         return CheckRun(tuple(files), tuple(diagnostics), unreadable)
     from selang.app.loader import load_selections
-    from selang.checks.config import ConfigError
+    from selang.core.errors import ConfigError
 
     consulted: set[str] = set()
     try:

@@ -2,7 +2,7 @@
 then the policies of `selang.checks.engine`.
 
 This is the library entry for `check`, `compile` and `apply`; it never prints or exits. An invalid
-configuration raises `selang.checks.config.ConfigError`.
+configuration raises `selang.core.errors.ConfigError`.
 """
 
 from __future__ import annotations

@@ -86,7 +86,7 @@ def connect(conn: Connection, campaigns: Sequence[str] = ()) -> Iterator[CxoneCl
         with CxoneClient(_timed(found, conn), policy=policy, workers=conn.workers) as client:
             yield client
         return
-    from selang.remote.errors import ConfigError
+    from selang.core.errors import ConfigError
 
     try:
         from selang import sandbox

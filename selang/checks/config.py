@@ -13,16 +13,13 @@ from typing import Any
 import attrs
 
 from selang.core.diagnostics import Severity
+from selang.core.errors import ConfigError
 
 FIELD_TYPES = ("string", "number", "boolean", "date", "datetime")
 # Syntax errors are never silenced: a file that does not parse has not been checked at all.
 UNSILENCEABLE = "SEL001"
 CODE_PREFIX = re.compile(r"[A-Z]+[0-9]*")
 _SEVERITIES = {s.value: s for s in Severity}
-
-
-class ConfigError(Exception):
-    """A configuration file that cannot be used; the message names the file and the key."""
 
 
 @attrs.frozen

@@ -67,7 +67,7 @@ def run_check(args: argparse.Namespace) -> int:
 
 def run_compile(args: argparse.Namespace) -> int:
     from selang.app.compile import compile_file
-    from selang.checks.config import ConfigError
+    from selang.core.errors import ConfigError
     from selang.report import text
 
     try:

@@ -41,7 +41,7 @@ def _rate(text: str) -> float:
 
 
 def _seconds(text: str) -> float:
-    from selang.remote.errors import ConfigError
+    from selang.core.errors import ConfigError
     from selang.remote.settings import env_number
 
     try:
@@ -104,7 +104,8 @@ def handle_errors(fn: Handler) -> Handler:
     def wrapper(args: argparse.Namespace) -> int:
         import sqlite3
 
-        from selang.remote.errors import ConfigError, RemoteError
+        from selang.core.errors import ConfigError
+        from selang.remote.errors import RemoteError
         from selang.state.db import TrailError
         from selang.state.keys import AuditKeyError
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import sys
 
@@ -109,25 +108,11 @@ def _read_bytes(path: str) -> bytes | None:
 
 def _write_atomic(path: str, data: bytes) -> str | None:
     """Replace the file in one step (a reader never sees half of it), keeping its mode."""
-    import tempfile
+    from selang.core.files import write_atomic
 
-    target = os.path.realpath(path)
-    folder = os.path.dirname(target)
     try:
-        mode = os.stat(target).st_mode & 0o7777
-        fd, tmp = tempfile.mkstemp(prefix=".selang-fmt-", suffix=".tmp", dir=folder)
+        write_atomic(path, data)
     except OSError as exc:
-        return f"cannot write file: {exc.strerror}"
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, target)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
         return f"cannot write file: {exc.strerror}"
     return None
 

@@ -10,6 +10,8 @@ import os
 import zlib
 from pathlib import Path
 
+from selang.core import files
+
 
 @functools.cache
 def user_cache_dir() -> Path | None:
@@ -45,15 +47,14 @@ def cache_file(kind: str, key: object, suffix: str = ".json") -> Path | None:
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Best effort: a cache that cannot be written is simply not used next time."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    """Best effort, not flushed to disk: a cache that cannot be written (or is lost in a power
+    cut) is simply not used next time."""
     try:
         path.parent.mkdir(mode=0o700, exist_ok=True)
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
+        files.write_atomic(path, data, durable=False)
         _prune(path.parent)
     except OSError:
-        tmp.unlink(missing_ok=True)
+        pass
 
 
 def _prune(folder: Path) -> None:

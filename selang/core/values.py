@@ -88,21 +88,6 @@ def to_json(value: Scalar) -> object:
     return value
 
 
-def json_text(value: Scalar) -> str:
-    """The value's JSON text: decimals exactly as written, never through float."""
-    import json
-
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, Decimal):
-        return decimal_text(value)
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, Date | DateTime):
-        return json.dumps(value.text)
-    return json.dumps(value, ensure_ascii=False)
-
-
 def decimal_text(value: Decimal) -> str:
     """Plain positional notation that still reads as a decimal (`1E+2` → `100.0`)."""
     text = format(value, "f")

@@ -11,11 +11,11 @@ from selang.core.diagnostics import Diagnostic, Span, error
 from selang.core.values import Scalar
 from selang.format.fmt import print_module
 from selang.semantic.model import ListRef, Rule, Selection
+from selang.semantic.ruletext import SYMBOLS
 from selang.syntax import ast
 
 UNWRITABLE = "SEL090"
 
-_SYMBOLS = {"eq": "==", "neq": "!=", "gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
 _TEXT = ("starts_with", "ends_with", "contains")
 
 
@@ -77,8 +77,8 @@ def _condition(rule: Rule) -> ast.Condition:
     for item in value if isinstance(value, tuple) else (value,):
         if isinstance(item, str):
             _writable_string(item, span, "value")
-    if op in _SYMBOLS:
-        return ast.Comparison(field, _SYMBOLS[op], _scalar(value), span)
+    if op in SYMBOLS:
+        return ast.Comparison(field, SYMBOLS[op], _scalar(value), span)
     if op in ("in", "not_in"):
         assert isinstance(value, tuple)
         return ast.Membership(field, value, op == "not_in", span)

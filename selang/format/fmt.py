@@ -1,83 +1,59 @@
 """The one canonical layout of `.sel` source (`selang fmt`), comments kept where they were.
 
 `print_module` writes any AST in that layout (the decompiler uses it). `format_source` parses a
-file, prints it with its comments attached to the nearest code, then parses the result again
-and refuses to answer unless the AST and the sequence of comments came back unchanged.
+file, prints it with its comments attached to the nearest code (`comments`), then parses the
+result again and refuses to answer unless the AST and the sequence of comments came back
+unchanged.
 """
 
 from __future__ import annotations
 
 import bisect
-import json
-from collections.abc import Iterator
+from collections.abc import Callable, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import attrs
 
 from selang.core.diagnostics import Diagnostic, Span, error
+from selang.core.values import Date, DateTime
+from selang.format.comments import EOF, Attached, Key, Pos, leaf_key, leaves_of
+from selang.semantic.ruletext import (
+    COMPARE_OPS,
+    field_text,
+    name_text,
+    rule_text,
+    scalar_text,
+    string_text,
+)
 from selang.syntax import ast
-from selang.syntax.names import is_plain_field, is_plain_name
 from selang.syntax.parser import Comment, parse
 
 if TYPE_CHECKING:
     from selang.checks.suppressions import Suppression
-from selang.core.values import Date, DateTime, Scalar, json_text
 
 LINE_LENGTH = 100
+_T = TypeVar("_T")
 INDENT = 2
 FORMAT_FAILED = "SEL091"
 
-Pos = tuple[int, int]
-Key = tuple[str, int]
-_EOF: Key = ("eof", 0)
-
 
 # --- scalars and names --------------------------------------------------------------------------
-
-
-def string_text(text: str) -> str:
-    """A string literal with JSON escapes; characters outside ASCII are kept as they are."""
-    return json.dumps(text, ensure_ascii=False)
-
-
-def tier_text(name: str) -> str:
-    """A priority tier: bare when it is an identifier, else quoted (`"High Value"`)."""
-    return name if is_plain_name(name) else string_text(name)
-
-
-def field_text(name: str) -> str:
-    """A field name, back-quoted only when it cannot be written bare."""
-    return name if is_plain_field(name) else f"`{name}`"
-
-
-def scalar_text(value: Scalar) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, Date | DateTime):
-        return value.text
-    if isinstance(value, str):
-        return string_text(value)
-    return json_text(value)
-
-
-_OP_WORDS = {"starts_with": "starts with", "ends_with": "ends with", "contains": "contains"}
 
 
 def condition_text(cond: ast.Condition) -> str:
     """One condition on one line."""
     match cond:
         case ast.Comparison(f, op, value):
-            return f"{field_text(f.name)} {op} {scalar_text(value)}"
+            return rule_text(f.name, COMPARE_OPS[op], value)
         case ast.Membership(f, values, negated):
-            items = ", ".join(scalar_text(v) for v in values)
-            return f"{field_text(f.name)} {'not in' if negated else 'in'} ({items})"
+            return rule_text(f.name, "not_in" if negated else "in", values)
         case ast.Between(f, low, high):
-            return f"{field_text(f.name)} between {scalar_text(low)} and {scalar_text(high)}"
+            return rule_text(f.name, "between", (low, high))
         case ast.StringMatch(f, kind, text):
-            return f"{field_text(f.name)} {_OP_WORDS[kind]} {string_text(text)}"
+            return rule_text(f.name, kind, text)
         case ast.NullCheck(f, negated):
-            return f"{field_text(f.name)} is {'not null' if negated else 'null'}"
+            return rule_text(f.name, "is_null", not negated)
         case ast.SegmentRef(name):
             return name
     raise TypeError(cond)
@@ -85,104 +61,6 @@ def condition_text(cond: ast.Condition) -> str:
 
 def _list_ref_text(ref: ast.ListRef) -> str:
     return ref.name if isinstance(ref, ast.ListName) else string_text(ref.id)
-
-
-# --- where comments go --------------------------------------------------------------------------
-#
-# A "leaf" is the smallest thing the layout places on a line of its own or joins onto one: a
-# declaration's head, a condition, a list item, a tier, a clause keyword, a closing `}`. Every
-# comment is attached to one leaf: an own-line comment to the next leaf (it is printed before
-# the line that leaf starts on), a comment after code to the last leaf before it (printed at the
-# end of the line that leaf ends on), and a comment inside a leaf (between the values of an
-# `in (...)` list) before that leaf's line. Leaves and comments both stay in source order, so the
-# sequence of comments never changes.
-
-
-def _key(kind: str, node: object) -> Key:
-    return (kind, id(node))
-
-
-def _start(span: Span) -> Pos:
-    return (span.line, span.column)
-
-
-def _end(span: Span) -> Pos:
-    return (span.end_line, span.end_column)
-
-
-def _leaves(module: ast.Module) -> Iterator[tuple[Key, Pos, Pos]]:
-    """Every leaf with its start and end, in source order."""
-
-    def whole(node: object) -> tuple[Key, Pos, Pos]:
-        span: Span = node.span  # type: ignore[attr-defined]
-        return (_key("n", node), _start(span), _end(span))
-
-    def head(node: object) -> tuple[Key, Pos, Pos]:
-        span: Span = node.span  # type: ignore[attr-defined]
-        return (_key("h", node), _start(span), _start(span))
-
-    for decl in module.decls:
-        if isinstance(decl, ast.ImportDecl | ast.ListDecl):
-            yield whole(decl)
-        elif isinstance(decl, ast.SegmentDecl):
-            yield head(decl)
-            yield from map(whole, decl.conditions)
-        else:
-            yield head(decl)
-            for clause in decl.clauses:
-                yield head(clause)
-                if isinstance(clause, ast.WhereClause):
-                    yield from map(whole, clause.conditions)
-                elif isinstance(clause, ast.PriorityClause):
-                    yield from map(whole, clause.tiers)
-                else:
-                    yield from map(whole, clause.lists)
-            close = (decl.span.end_line, decl.span.end_column - 1)
-            yield (_key("c", decl), close, _end(decl.span))
-
-
-@attrs.define
-class _Attached:
-    """Comments by leaf: `before` is printed on lines above the leaf, `after` at its line's end."""
-
-    before: dict[Key, list[Comment]] = attrs.Factory(dict)
-    after: dict[Key, list[Comment]] = attrs.Factory(dict)
-    leaf_line: dict[Key, tuple[int, int]] = attrs.Factory(dict)  # first and last source line
-
-    @classmethod
-    def build(cls, module: ast.Module, comments: tuple[Comment, ...], text: str) -> _Attached:
-        leaves = list(_leaves(module))
-        starts = [start for _, start, _ in leaves]
-        lines = text.split("\n")
-        out = cls()
-        for key, start, end in leaves:
-            out.leaf_line[key] = (start[0], end[0])
-        last: tuple[int, list[Comment]] | None = None  # output order and slot of the previous
-        for comment in comments:
-            pos = (comment.line, comment.column)
-            i = bisect.bisect_left(starts, pos)  # leaves[i:] start after the comment
-            if i > 0 and pos < leaves[i - 1][2]:
-                order, slot = 2 * (i - 1), out.before.setdefault(leaves[i - 1][0], [])
-            elif lines[comment.line - 1][: comment.column - 1].strip() and i > 0:
-                order, slot = 2 * (i - 1) + 1, out.after.setdefault(leaves[i - 1][0], [])
-            else:
-                key = leaves[i][0] if i < len(leaves) else _EOF
-                order, slot = 2 * i, out.before.setdefault(key, [])
-            # A comment after code that follows an own-line comment (`a\n# x\n, # y\nb`) would
-            # land above it; it joins the earlier comment's place instead, order kept.
-            if last is not None and order < last[0]:
-                order, slot = last
-            slot.append(comment)
-            last = (order, slot)
-        return out
-
-    def inner(self, keys: list[Key]) -> bool:
-        """Whether joining these leaves onto one line would have to move a comment off it."""
-        if not keys:
-            return False
-        if any(self.before.get(k) for k in keys[1:]):
-            return True
-        return any(self.after.get(k) for k in keys[:-1])
 
 
 # --- rows ---------------------------------------------------------------------------------------
@@ -210,34 +88,43 @@ def _width(indent: int, text: str) -> int:
 
 
 class _Printer:
-    def __init__(self, attached: _Attached | None) -> None:
-        self.attached = attached or _Attached()
+    def __init__(self, attached: Attached | None) -> None:
+        self.attached = attached or Attached()
         self.rows: list[_Row] = []
 
     # declarations
     def module(self, module: ast.Module) -> list[_Row]:
-        previous: tuple[type, int] | None = None
-        for decl in module.decls:
+        printed = self.blocks(module.decls, self.decl, lambda a, b: type(a) is type(b))
+        eof = _Row(0, None, [EOF], block=True, blank="keep" if printed else "first")
+        self.rows.append(eof)
+        return self.rows
+
+    def blocks(
+        self, items: Sequence[_T], print_one: Callable[[_T], None], akin: Callable[[_T, _T], bool]
+    ) -> bool:
+        """Print each item as a block: none has a blank line above when it is first, and one has
+        at least one when it or the item before spans lines or the two are not `akin`.
+        Returns whether there was any item."""
+        previous: tuple[_T, int] | None = None
+        for item in items:
             first = len(self.rows)
-            self.decl(decl)
+            print_one(item)
             lines = len(self.rows) - first
             head = self.rows[first]
             head.block = True
             if previous is None:
                 head.blank = "first"
-            elif previous[0] is not type(decl) or previous[1] > 1 or lines > 1:
+            elif previous[1] > 1 or lines > 1 or not akin(previous[0], item):
                 head.blank = "force"
-            previous = (type(decl), lines)
-        eof = _Row(0, None, [_EOF], block=True, blank="first" if previous is None else "keep")
-        self.rows.append(eof)
-        return self.rows
+            previous = (item, lines)
+        return previous is not None
 
     def decl(self, decl: ast.Decl) -> None:
         if isinstance(decl, ast.ImportDecl):
-            self.row(0, f"import {string_text(decl.path)}", [_key("n", decl)])
+            self.row(0, f"import {string_text(decl.path)}", [leaf_key("n", decl)])
         elif isinstance(decl, ast.ListDecl):
             text = f"list {decl.name} = {string_text(decl.list_id)}"
-            self.row(0, text, [_key("n", decl)])
+            self.row(0, text, [leaf_key("n", decl)])
         elif isinstance(decl, ast.SegmentDecl):
             self.segment(decl)
         else:
@@ -245,44 +132,33 @@ class _Printer:
 
     def segment(self, decl: ast.SegmentDecl) -> None:
         head = f"segment {decl.name} = "
-        keys = [_key("n", c) for c in decl.conditions]
+        keys = [leaf_key("n", c) for c in decl.conditions]
         joined = head + " and ".join(condition_text(c) for c in decl.conditions)
         if not self.attached.inner(keys) and _width(0, joined) <= LINE_LENGTH:
-            self.row(0, joined, [_key("h", decl), *keys])
+            self.row(0, joined, [leaf_key("h", decl), *keys])
             return
-        self.conditions(decl.conditions, 0, head, _key("h", decl))
+        self.conditions(decl.conditions, 0, head, leaf_key("h", decl))
 
     def campaign(self, decl: ast.CampaignDecl) -> None:
-        self.row(0, f"campaign {string_text(decl.campaign_id)} {{", [_key("h", decl)])
-        previous: int | None = None
-        for clause in decl.clauses:
-            first = len(self.rows)
-            self.clause(clause)
-            lines = len(self.rows) - first
-            head = self.rows[first]
-            head.block = True
-            if previous is None:
-                head.blank = "first"
-            elif previous > 1 or lines > 1:
-                head.blank = "force"
-            previous = lines
-        close = _Row(0, "}", [_key("c", decl)], [_key("c", decl)], block=True, tight=True)
+        self.row(0, f"campaign {string_text(decl.campaign_id)} {{", [leaf_key("h", decl)])
+        printed = self.blocks(decl.clauses, self.clause, lambda a, b: True)
+        close = _Row(0, "}", [leaf_key("c", decl)], [leaf_key("c", decl)], block=True, tight=True)
         close.comment_indent = INDENT
-        if previous is None:
+        if not printed:
             close.blank = "first"
         self.rows.append(close)
 
     # clauses
     def clause(self, clause: ast.Clause) -> None:
         if isinstance(clause, ast.WhereClause):
-            self.conditions(clause.conditions, INDENT, "where ", _key("h", clause))
+            self.conditions(clause.conditions, INDENT, "where ", leaf_key("h", clause))
             return
         if isinstance(clause, ast.PriorityClause):
-            word, items = "priority", [(tier_text(t.name), _key("n", t)) for t in clause.tiers]
+            word, items = "priority", [(name_text(t.name), leaf_key("n", t)) for t in clause.tiers]
         else:
             word = "target" if isinstance(clause, ast.TargetClause) else "exclude"
-            items = [(_list_ref_text(r), _key("n", r)) for r in clause.lists]
-        head = _key("h", clause)
+            items = [(_list_ref_text(r), leaf_key("n", r)) for r in clause.lists]
+        head = leaf_key("h", clause)
         keys = [k for _, k in items]
         joined = f"{word} " + ", ".join(text for text, _ in items)
         if not self.attached.inner(keys) and _width(INDENT, joined) <= LINE_LENGTH:
@@ -301,7 +177,7 @@ class _Printer:
             self.condition(cond, indent + INDENT, "and ", [])
 
     def condition(self, cond: ast.Condition, indent: int, prefix: str, keys: list[Key]) -> None:
-        key = _key("n", cond)
+        key = leaf_key("n", cond)
         text = prefix + condition_text(cond)
         if not isinstance(cond, ast.Membership) or _width(indent, text) <= LINE_LENGTH:
             self.row(indent, text, [*keys, key], [*keys, key])
@@ -322,7 +198,7 @@ class _Printer:
 # --- rows + comments → text ---------------------------------------------------------------------
 
 
-def _render(rows: list[_Row], attached: _Attached, text: str | None) -> str:
+def _render(rows: list[_Row], attached: Attached, text: str | None) -> str:
     blank_lines: list[int] = []
     if text is not None:
         blank_lines = [i for i, line in enumerate(text.split("\n"), 1) if not line.strip()]
@@ -371,11 +247,11 @@ def _render(rows: list[_Row], attached: _Attached, text: str | None) -> str:
             continue
         if blanks[-1]:
             out.append("")
-        line = " " * row.indent + row.text
+        printed = " " * row.indent + row.text
         if end_comment is not None:
-            line += "  " + end_comment.text.rstrip()
+            printed += "  " + end_comment.text.rstrip()
             last_line = max(last_line, end_comment.line)
-        out.append(line)
+        out.append(printed)
         for key in row.ends:
             last_line = max(last_line, attached.leaf_line.get(key, (0, 0))[1])
     while out and not out[-1]:
@@ -386,7 +262,7 @@ def _render(rows: list[_Row], attached: _Attached, text: str | None) -> str:
 def print_module(module: ast.Module) -> str:
     """The canonical source of an AST that carries no comments (a decompiled selection)."""
     rows = _Printer(None).module(module)
-    return _render(rows, _Attached(), None)
+    return _render(rows, Attached(), None)
 
 
 def format_source(text: str, path: str) -> tuple[str | None, list[Diagnostic]]:
@@ -395,7 +271,7 @@ def format_source(text: str, path: str) -> tuple[str | None, list[Diagnostic]]:
     parsed = parse(text, path)
     if parsed.module is None:
         return None, list(parsed.diagnostics)
-    attached = _Attached.build(parsed.module, parsed.comments, text)
+    attached = Attached.build(parsed.module, parsed.comments, text)
     rows = _Printer(attached).module(parsed.module)
     out = _render(rows, attached, text)
     again = parse(out, path)
@@ -442,7 +318,7 @@ def _suppressed(
     found = suppressions(path, comments, text)
     if not found:
         return []
-    lines = [start[0] for _, start, _ in _leaves(module)]
+    lines = [start[0] for _, start, _ in leaves_of(module)]
     return [(s, frozenset(i for i, line in enumerate(lines) if line in s.lines)) for s in found]
 
 

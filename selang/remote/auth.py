@@ -15,7 +15,7 @@ from urllib.parse import quote, quote_plus, urljoin, urlsplit
 import requests
 import requests.auth
 
-from selang.remote import wire
+from selang.core import jsonio
 from selang.remote.deadline import RunBudget, within
 from selang.remote.errors import AuthError, RemoteError, TokenUnavailable, describe_failure
 from selang.remote.retry import Clock, RetryPolicy, SystemClock
@@ -164,7 +164,7 @@ def secret_forms(settings: CxoneSettings) -> tuple[str, ...]:
 
 def _parse(resp: requests.Response) -> tuple[str, float]:
     try:
-        body = wire.loads(resp.content)
+        body = jsonio.loads(resp.content)
         token = body["access_token"]
         lifetime = float(body.get("expires_in", 3600))
     except (ValueError, KeyError, TypeError):
@@ -178,7 +178,7 @@ def server_message(resp: requests.Response, secrets: tuple[str, ...] = ()) -> st
     """`: message` from an error body, if any; a secret the server echoed back is masked in
     every form given (see `secret_forms`)."""
     try:
-        body = wire.loads(resp.content)
+        body = jsonio.loads(resp.content)
     except ValueError:
         return ""
     if isinstance(body, dict):

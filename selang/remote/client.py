@@ -14,7 +14,7 @@ import attrs
 import requests
 import requests.adapters
 
-from selang.remote import wire
+from selang.core import jsonio
 from selang.remote.auth import TokenProvider, secret_forms, server_message
 from selang.remote.deadline import RunBudget, within
 from selang.remote.errors import AuthError, GaveUp, RemoteError, describe_failure
@@ -180,7 +180,7 @@ class CxoneClient:
         all_headers = dict(headers or {})
         data = None
         if body is not None:
-            data = wire.dumps(body).encode("utf-8")
+            data = jsonio.dumps(body).encode("utf-8")
             all_headers["Content-Type"] = "application/json"
         self.auth.token()  # fetched here, not inside the bounded exchange below
         limit = self.budget.cap(self.settings.exchange_timeout, f"before {method} {path}")
@@ -260,7 +260,7 @@ def _campaign_path(campaign_id: str) -> str:
 
 def _json(resp: requests.Response) -> Any:
     try:
-        return wire.loads(resp.content)
+        return jsonio.loads(resp.content)
     except ValueError:
         raise RemoteError(
             f"the server answered {resp.status_code} with a body that is not JSON"

@@ -6,15 +6,13 @@ left stays pending for the next run or `selang webhook flush`.
 
 from __future__ import annotations
 
-import base64
 import functools
-import hashlib
-import hmac
 import time
 from pathlib import Path
 
 import attrs
 
+from selang.core.signing import sign
 from selang.remote.deadline import within
 from selang.remote.errors import describe_failure
 from selang.remote.settings import CrmSettings
@@ -26,22 +24,6 @@ class Delivery:
     delivered: int
     pending: int
     error: str | None = None
-
-
-def signing_key(secret: str) -> bytes:
-    """Standard Webhooks secrets are `whsec_` + base64; anything else is used as raw bytes."""
-    if secret.startswith("whsec_"):
-        try:
-            return base64.b64decode(secret.removeprefix("whsec_"), validate=True)
-        except ValueError:
-            pass
-    return secret.encode("utf-8")
-
-
-def sign(secret: str, event_id: str, timestamp: int, body: bytes) -> str:
-    signed = f"{event_id}.{timestamp}.".encode() + body
-    mac = hmac.new(signing_key(secret), signed, hashlib.sha256).digest()
-    return "v1," + base64.b64encode(mac).decode("ascii")
 
 
 def headers_for(crm: CrmSettings, event_id: str, body: bytes, now: float) -> dict[str, str]:

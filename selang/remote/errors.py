@@ -34,16 +34,6 @@ class TokenUnavailable(GaveUp):
     ends_run = True
 
 
-class ConfigError(Exception):
-    """Missing or contradictory connection settings; the command exits 2."""
-
-    exit_code = 2
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
 def describe_failure(exc: Exception) -> str:
     """What went wrong with a request, in words; never the exception's text, which may quote
     URLs or headers."""

@@ -7,15 +7,15 @@ A plan pins the campaign's version and the SHA-256 of the base and desired selec
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import attrs
 
-from selang.remote import wire
-from selang.syntax.names import is_plain_field
+from selang.core import jsonio
+from selang.semantic import ruletext
+from selang.semantic.ruletext import json_name_text
 
 PLAN_FORMAT = "selang-plan/1"
 KEYS = ("targetListIds", "exclusionListIds", "filterRules", "priorityOrder")
@@ -32,11 +32,11 @@ def normalise(selection: Any) -> dict[str, Any]:
 
 
 def same(a: Any, b: Any) -> bool:
-    return wire.sha256_of(normalise(a)) == wire.sha256_of(normalise(b))
+    return jsonio.sha256_of(normalise(a)) == jsonio.sha256_of(normalise(b))
 
 
 def digest(selection: Any) -> str:
-    return wire.sha256_of(normalise(selection))
+    return jsonio.sha256_of(normalise(selection))
 
 
 @attrs.frozen
@@ -105,7 +105,7 @@ def _list_delta(before: list[Any], after: list[Any]) -> tuple[tuple[str, ...], t
 
 
 def _rule_key(rule: Any) -> str:
-    return wire.dumps(rule, canonical=True)
+    return jsonio.dumps(rule, canonical=True)
 
 
 def _rule_delta(
@@ -131,26 +131,23 @@ def _field(rule: Any) -> str:
     return str(rule.get("field")) if isinstance(rule, Mapping) else ""
 
 
-def name_text(name: Any) -> str:
-    """A list id, tier or field as the plan shows it: bare when it is a plain name, else
-    quoted like a value, so `Lifetime Value` or a tier `A, B` reads as one item."""
-    return name if isinstance(name, str) and is_plain_field(name) else wire.dumps(name)
-
-
 def rule_text(rule: Any) -> str:
+    """A rule as the CXone JSON holds it (`age gte 18`); whatever else stands in its place, as
+    JSON."""
     if not isinstance(rule, Mapping):
-        return wire.dumps(rule)
-    value = wire.dumps(rule.get("value"))
-    return f"{name_text(rule.get('field'))} {rule.get('operator')} {value}"
+        return jsonio.dumps(rule)
+    return ruletext.rule_text(
+        rule.get("field"), rule.get("operator"), rule.get("value"), as_json=True
+    )
 
 
 def render(d: Diff, indent: str = "  ") -> list[str]:
     """Lines like `+ target list_1`; empty when nothing changes."""
     additions_and_removals = [
-        ("+ target", d.targets_added, name_text),
-        ("- target", d.targets_removed, name_text),
-        ("+ exclude", d.exclusions_added, name_text),
-        ("- exclude", d.exclusions_removed, name_text),
+        ("+ target", d.targets_added, json_name_text),
+        ("- target", d.targets_removed, json_name_text),
+        ("+ exclude", d.exclusions_added, json_name_text),
+        ("- exclude", d.exclusions_removed, json_name_text),
         ("+ rule", d.rules_added, rule_text),
         ("- rule", d.rules_removed, rule_text),
     ]
@@ -162,8 +159,8 @@ def render(d: Diff, indent: str = "  ") -> list[str]:
     for c in d.rules_changed:
         lines.append(f"{indent}~ rule {rule_text(c.before)}  ->  {rule_text(c.after)}")
     if d.priority_changed:
-        before = ", ".join(map(name_text, d.priority_before)) or "(none)"
-        after = ", ".join(map(name_text, d.priority_after)) or "(none)"
+        before = ", ".join(map(json_name_text, d.priority_before)) or "(none)"
+        after = ", ".join(map(json_name_text, d.priority_after)) or "(none)"
         lines.append(f"{indent}~ priority {before}  ->  {after}")
     if d.reordered:
         lines.append(f"{indent}~ order of lists or rules")
@@ -218,27 +215,13 @@ def save(path: Path, changes: Sequence[PlannedChange], now: dt.datetime | None =
         "createdAt": (now or dt.datetime.now(dt.UTC)).isoformat(timespec="seconds"),
         "campaigns": [c.to_json() for c in changes],
     }
-    # pretty for review in a pull request; through wire so decimals keep their digits
-    path.write_text(_pretty(doc) + "\n", encoding="utf-8")
-
-
-def _pretty(value: Any, depth: int = 0) -> str:
-    pad, inner = "  " * depth, "  " * (depth + 1)
-    if isinstance(value, Mapping) and value:
-        items = [
-            f"{inner}{json.dumps(k, ensure_ascii=False)}: {_pretty(v, depth + 1)}"
-            for k, v in value.items()
-        ]
-        return "{\n" + ",\n".join(items) + f"\n{pad}}}"
-    if isinstance(value, list | tuple) and value:
-        items = [f"{inner}{_pretty(v, depth + 1)}" for v in value]
-        return "[\n" + ",\n".join(items) + f"\n{pad}]"
-    return wire.dumps(value)
+    # indented for review in a pull request; decimals keep their digits
+    path.write_text(jsonio.dumps(doc, indent=2) + "\n", encoding="utf-8")
 
 
 def load(path: Path) -> list[PlannedChange]:
     try:
-        doc = wire.loads(path.read_bytes())
+        doc = jsonio.loads(path.read_bytes())
     except OSError as exc:
         raise PlanFileError(f"cannot read plan `{path}`: {exc.strerror}") from None
     except ValueError:

@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-from selang.remote.errors import ConfigError
+from selang.core.errors import ConfigError
 from selang.remote.retry import RetryPolicy
 
 SCOPE = "outbound:campaign:write outbound:campaign:read webhooks:write"

@@ -7,13 +7,13 @@ an occurrence count, so an alert keeps its identity when lines above it move.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from selang import __version__
+from selang.core import jsonio
 from selang.core.diagnostics import Diagnostic, Severity, Span
 from selang.report import relative_path
 
@@ -25,7 +25,7 @@ _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "
 
 
 def render(diagnostics: Sequence[Diagnostic]) -> str:
-    return json.dumps(document(diagnostics), indent=2, ensure_ascii=False) + "\n"
+    return jsonio.dumps(document(diagnostics), indent=2) + "\n"
 
 
 def document(diagnostics: Sequence[Diagnostic]) -> dict[str, Any]:

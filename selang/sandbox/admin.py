@@ -122,7 +122,9 @@ def _is_decimal(value: Any) -> bool:
 
 
 def add_fail_rule(core: SandboxCore, body: dict[str, Any]) -> Response:
-    unknown = set(body) - {"method", "path", "status", "count", "retry_after"}
+    unknown = set(body) - {
+        "method", "path", "status", "count", "retry_after", "message", "action", "delay_ms", "edit",
+    }  # fmt: skip
     if unknown:
         raise HttpError(400, f"{sorted(unknown)[0]}: unknown key")
     method = body.get("method", "*")
@@ -130,12 +132,24 @@ def add_fail_rule(core: SandboxCore, body: dict[str, Any]) -> Response:
     if not isinstance(method, str) or not isinstance(path, str):
         raise HttpError(400, "method and path must be strings")
     retry_after = body.get("retry_after")
+    message, action = body.get("message"), body.get("action", "answer")
+    if message is not None and not isinstance(message, str):
+        raise HttpError(400, "message must be a string or null")
+    if not isinstance(action, str):
+        raise HttpError(400, "action must be a string")
+    changes = body.get("edit")
+    if changes is not None and not isinstance(changes, dict):
+        raise HttpError(400, "edit must be an object of fields")
     rule = FailRule(
         method=method.upper(),
         path=path,
         status=_int(body.get("status", 503), "status"),
         count=_int(body.get("count", 1), "count"),
         retry_after=None if retry_after is None else _int(retry_after, "retry_after"),
+        message=message,
+        action=action,  # type: ignore[arg-type]  # checked by the fault layer
+        delay_ms=_int(body.get("delay_ms", 0), "delay_ms"),
+        edit=changes,
     )
     _fault(lambda: core.faults.fail_next(rule))
     return Response(200, core.faults.to_json())

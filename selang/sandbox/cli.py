@@ -22,7 +22,8 @@ campaigns as another writer, and show the request log; see docs/sandbox.md.
 
 EPILOG = """\
 fault flags set the starting faults; all of them can be changed later through /_sandbox/faults.
---fail-next takes METHOD:PATH_GLOB:STATUS[:COUNT], e.g. PATCH:/api/v2/outbound/campaigns/*:503:2
+--fail-next takes METHOD:PATH_GLOB:STATUS[:COUNT], e.g. PATCH:/api/v2/outbound/campaigns/*:503:2;
+STATUS may be `drop` (close the connection without answering) or `slow=MS` (answer MS later).
 """
 
 
@@ -42,10 +43,19 @@ def _positive(text: str) -> float:
 
 def _fail_rule(text: str) -> opts.FailRule:
     parts = text.split(":")
-    if len(parts) not in (3, 4) or not parts[2].isdigit():
-        raise argparse.ArgumentTypeError("expected METHOD:PATH_GLOB:STATUS[:COUNT]")
+    what = parts[2] if len(parts) in (3, 4) else ""
+    slow = what.removeprefix("slow=")
+    if not (what.isdigit() or what == "drop" or (what.startswith("slow=") and slow.isdigit())):
+        raise argparse.ArgumentTypeError(
+            "expected METHOD:PATH_GLOB:STATUS[:COUNT], STATUS a code, `drop` or `slow=MS`"
+        )
     count = int(parts[3]) if len(parts) == 4 and parts[3].isdigit() else 1
-    return opts.FailRule(parts[0].upper() or "*", parts[1] or "*", int(parts[2]), count)
+    method, path = parts[0].upper() or "*", parts[1] or "*"
+    if what == "drop":
+        return opts.FailRule(method, path, count=count, action="drop")
+    if what.startswith("slow="):
+        return opts.FailRule(method, path, count=count, action="slow", delay_ms=int(slow))
+    return opts.FailRule(method, path, int(what), count)
 
 
 def build_parser() -> argparse.ArgumentParser:

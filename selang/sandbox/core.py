@@ -8,13 +8,14 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from selang.core.signing import new_secret
 from selang.sandbox import documents, validate
 from selang.sandbox.faults import Faults
 from selang.sandbox.options import DEFAULT_CAMPAIGNS, Options
 from selang.sandbox.requestlog import RequestLog
 from selang.sandbox.store import CampaignStore, Document, Subscription, WebhookStore
 from selang.sandbox.tokens import TokenStore
-from selang.sandbox.webhooks import Deliverer, new_secret
+from selang.sandbox.webhooks import Deliverer
 
 
 class SandboxCore:

@@ -1,4 +1,5 @@
-"""Injected trouble: latency, rate limiting, 5xx answers and dropped PATCH answers.
+"""Injected trouble: latency, rate limiting, error answers, slow or dropped requests and dropped
+PATCH answers.
 
 The server asks `Faults.before()` on every API request and `Faults.drop_patch()` after a PATCH
 was applied; all state sits behind one lock so run-time changes are safe mid-traffic.
@@ -38,6 +39,9 @@ class Injected:
     message: str
     retry_after: str | None
     kind: str
+    action: str = "answer"  # or "drop" (close without answering), "slow", "edit"; see FailRule
+    delay: float = 0.0
+    edit: dict[str, object] | None = attrs.field(default=None, hash=False)
 
 
 @attrs.define
@@ -73,6 +77,12 @@ def check_rule(rule: FailRule) -> FailRule:
         raise FaultError("count must be >= 1")
     if rule.retry_after is not None and rule.retry_after < 0:
         raise FaultError("retry_after must be >= 0")
+    if rule.action not in ("answer", "drop", "slow", "edit"):
+        raise FaultError("action must be `answer`, `drop`, `slow` or `edit`")
+    if (rule.action == "edit") != isinstance(rule.edit, dict):
+        raise FaultError("`edit` (an object of fields) goes with action `edit`, and only there")
+    if rule.delay_ms < 0:
+        raise FaultError("delay_ms must be >= 0")
     return rule
 
 
@@ -151,9 +161,12 @@ class Faults:
                         after = 1
                     return Injected(
                         rule.status,
-                        _reason(rule.status),
+                        _reason(rule.status) if rule.message is None else rule.message,
                         None if after is None else self._retry_after(after),
                         "fail_next",
+                        rule.action,
+                        rule.delay_ms / 1000.0,
+                        rule.edit,
                     )
             settings = self._settings
             if settings.error_rate and self._random.random() < settings.error_rate:

@@ -12,7 +12,7 @@ import attrs
 
 from selang.sandbox.core import SandboxCore
 from selang.sandbox.faults import SETTABLE
-from selang.sandbox.options import FailRule, FaultSettings, Options
+from selang.sandbox.options import FailAction, FailRule, FaultSettings, Options
 from selang.sandbox.requestlog import LoggedRequest
 from selang.sandbox.server import Running
 from selang.sandbox.store import Document
@@ -71,9 +71,20 @@ class Sandbox:
         status: int = 503,
         count: int = 1,
         retry_after: int | None = None,
+        *,
+        message: str | None = None,
+        action: FailAction = "answer",
+        delay_ms: int = 0,
+        edit: Mapping[str, Any] | None = None,
     ) -> None:
-        """Answer the next `count` API requests matching METHOD and the path glob with `status`."""
-        self._core.faults.fail_next(FailRule(method.upper(), path, status, count, retry_after))
+        """Answer the next `count` API requests matching METHOD and the path glob with `status`
+        (or `message`), or drop them, serve them slowly, or let another writer `edit` the
+        campaign first; see `FailRule`."""
+        changes = None if edit is None else dict(edit)
+        rule = FailRule(
+            method.upper(), path, status, count, retry_after, message, action, delay_ms, changes
+        )
+        self._core.faults.fail_next(rule)
 
     def drop_next_patch(self, count: int = 1) -> None:
         """Apply the next `count` PATCHes but close their connections without answering."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import attrs
 
@@ -16,17 +16,29 @@ DEFAULT_TOKEN_TTL = 3600.0
 DEFAULT_CAMPAIGNS = ("campaign_xyz789", "campaign_collections", "campaign_reminders")
 
 RetryAfterForm = Literal["seconds", "http-date"]
+FailAction = Literal["answer", "drop", "slow", "edit"]
 
 
 @attrs.frozen
 class FailRule:
-    """Answer the next `count` requests matching `method` and the `path` glob with `status`."""
+    """What to do to the next `count` requests matching `method` and the `path` glob.
+
+    `answer` (the default) answers `status` with `message` (else the status's phrase) instead
+    of serving the request; `drop` closes the connection without serving or answering; `slow`
+    serves the request as usual; `edit` has another writer merge `edit` into the campaign in the
+    request's path first (its version goes up), then serves the request. All first wait
+    `delay_ms`.
+    """
 
     method: str = "*"
     path: str = "*"
     status: int = 503
     count: int = 1
     retry_after: int | None = None
+    message: str | None = None
+    action: FailAction = "answer"
+    delay_ms: int = 0
+    edit: dict[str, Any] | None = attrs.field(default=None, hash=False)
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -35,6 +47,10 @@ class FailRule:
             "status": self.status,
             "count": self.count,
             "retry_after": self.retry_after,
+            "message": self.message,
+            "action": self.action,
+            "delay_ms": self.delay_ms,
+            "edit": self.edit,
         }
 
 

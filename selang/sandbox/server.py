@@ -11,8 +11,12 @@ import time
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from urllib.parse import unquote
 
-from selang.sandbox import admin, api, jsonio
+import attrs
+
+from selang.core import jsonio
+from selang.sandbox import admin, api
 from selang.sandbox.core import SandboxCore
 from selang.sandbox.requestlog import redact_body, redact_headers
 from selang.sandbox.wire import HttpError, Request, Response
@@ -28,15 +32,39 @@ def dispatch(core: SandboxCore, request: Request) -> Response:
     if latency:
         time.sleep(latency)
     injected = core.faults.before(request.method, request.path)
-    if injected is not None:
+    if injected is not None and injected.delay:
+        time.sleep(injected.delay)
+    if injected is not None and injected.edit is not None:
+        response = _guarded(lambda: _edit_first(core, request.path, injected.edit))
+        if response.status >= 400:
+            injected = None  # the path names no campaign: the request is served untouched
+    if injected is None or injected.action in ("slow", "edit"):
+        response = _guarded(lambda: api.route(core, request))
+        if injected is not None:
+            response = attrs.evolve(response, fault=injected.kind)
+    elif injected.action == "drop":
+        response = Response(injected.status, drop=True, fault=injected.kind)
+    else:
         headers = (("Retry-After", injected.retry_after),) if injected.retry_after else ()
         response = Response(
             injected.status, {"message": injected.message}, headers, fault=injected.kind
         )
-    else:
-        response = _guarded(lambda: api.route(core, request))
     _record(core, request, response)
     return response
+
+
+def _edit_first(core: SandboxCore, path: str, changes: dict[str, object]) -> Response:
+    """Another writer's edit of the campaign in `path`, landing just before the request."""
+    from selang.sandbox import store, validate
+
+    match = api.CAMPAIGN_PATH.fullmatch(path)
+    if match is None:
+        raise HttpError(404, "no campaign in the path")
+    try:
+        core.edit_campaign(unquote(match.group(1)), changes)
+    except (store.NotFound, validate.Invalid) as exc:
+        raise HttpError(404, str(exc)) from None
+    return Response(200)
 
 
 def _guarded(serve: Any) -> Response:

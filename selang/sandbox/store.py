@@ -7,9 +7,7 @@ lock, so a version check and the write it guards are one step for concurrent req
 from __future__ import annotations
 
 import copy
-import os
 import sys
-import tempfile
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -17,7 +15,7 @@ from typing import Any
 
 import attrs
 
-from selang.sandbox import jsonio
+from selang.core import files, jsonio
 from selang.sandbox.documents import CAMPAIGN_ID
 
 Document = dict[str, Any]
@@ -35,31 +33,7 @@ class VersionConflict(Exception):
 
 def write_atomic(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    _fsync_dir(path.parent)
-
-
-def _fsync_dir(folder: Path) -> None:
-    # Makes the rename itself durable; not every platform lets a folder be opened.
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
+    files.write_atomic(path, text.encode("utf-8"))
 
 
 def _warn(message: str) -> None:
@@ -92,7 +66,7 @@ class CampaignStore:
             if path.name.startswith("."):
                 continue
             try:
-                doc = jsonio.loads(path.read_bytes())
+                doc = jsonio.loads(path.read_bytes(), strict=True)
             except (OSError, ValueError) as exc:
                 _warn(f"skipping unreadable campaign file {path}: {exc}")
                 continue
@@ -207,7 +181,7 @@ class WebhookStore:
         self._subs: dict[str, Subscription] = {}
         if path.is_file():
             try:
-                data = jsonio.loads(path.read_bytes())
+                data = jsonio.loads(path.read_bytes(), strict=True)
                 for item in data["webhooks"]:
                     sub = Subscription.from_json(item)
                     self._subs[sub.id] = sub

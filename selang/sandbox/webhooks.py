@@ -6,11 +6,8 @@
 
 from __future__ import annotations
 
-import base64
 import concurrent.futures
-import hashlib
 import heapq
-import hmac
 import itertools
 import secrets
 import threading
@@ -19,24 +16,13 @@ from typing import Any
 
 import attrs
 
+from selang.core import jsonio
+from selang.core.signing import sign
 from selang.sandbox.documents import now_text
 from selang.sandbox.store import Subscription
 
 EVENTS = ("campaign.updated",)
-SECRET_PREFIX = "whsec_"
 MAX_BACKOFF = 60.0
-
-
-def new_secret() -> str:
-    return SECRET_PREFIX + base64.b64encode(secrets.token_bytes(24)).decode("ascii")
-
-
-def sign(secret: str, message_id: str, timestamp: int, body: bytes) -> str:
-    """The `webhook-signature` header value: `v1,` and the base64 HMAC-SHA256 of id.ts.body."""
-    key = base64.b64decode(secret.removeprefix(SECRET_PREFIX))
-    signed = f"{message_id}.{timestamp}.".encode() + body
-    digest = hmac.new(key, signed, hashlib.sha256).digest()
-    return "v1," + base64.b64encode(digest).decode("ascii")
 
 
 @attrs.frozen
@@ -89,8 +75,6 @@ class Deliverer:
 
     def submit(self, subscription: Subscription, event: str, data: dict[str, Any]) -> str:
         message_id = "msg_" + secrets.token_hex(12)
-        from selang.sandbox import jsonio
-
         payload = {"type": event, "timestamp": now_text(), "data": data}
         body = jsonio.dumps(payload).encode("utf-8")
         self._schedule(_Job(subscription, message_id, body), delay=0.0)

@@ -8,7 +8,7 @@ from urllib.parse import parse_qsl
 
 import attrs
 
-from selang.sandbox import jsonio
+from selang.core import jsonio
 
 
 @attrs.frozen
@@ -36,7 +36,7 @@ class Request:
         if not self.body.strip():
             raise HttpError(400, "body: expected a JSON document, got nothing")
         try:
-            return jsonio.loads(self.body)
+            return jsonio.loads(self.body, strict=True)
         except jsonio.JsonError as exc:
             raise HttpError(400, str(exc)) from exc
 

@@ -15,6 +15,7 @@ from selang.core.diagnostics import Diagnostic, Related, Span, error
 from selang.semantic.imports import NAMES, Definition, Imports
 from selang.semantic.model import ListRef, Rule, Selection, Tier
 from selang.semantic.rules import check_rule
+from selang.semantic.ruletext import COMPARE_OPS
 from selang.syntax import ast
 from selang.syntax.parser import Comment, ParseResult
 
@@ -25,8 +26,6 @@ MALFORMED = "SEL015"
 # segment a rule was expanded through, so a chain of 10,000 segments around one rule is fine.
 MAX_EXPANDED_RULES = 1_000
 MAX_EXPANSION_STEPS = 1_000_000
-
-_COMPARE_OPS = {"==": "eq", "!=": "neq", ">": "gt", ">=": "gte", "<": "lt", "<=": "lte"}
 
 
 _Item = Rule | ast.SegmentRef
@@ -250,7 +249,7 @@ _CLAUSE_WORDS: dict[type, str] = {
 def _rule(cond: ast.Condition) -> Rule:
     match cond:
         case ast.Comparison(field, op, value, span):
-            return Rule(field.name, _COMPARE_OPS[op], value, span)
+            return Rule(field.name, COMPARE_OPS[op], value, span)
         case ast.Membership(field, values, negated, span):
             return Rule(field.name, "not_in" if negated else "in", values, span)
         case ast.Between(field, low, high, span):

@@ -13,7 +13,6 @@ import datetime as dt
 import getpass
 import hashlib
 import hmac
-import json
 import os
 import socket
 from pathlib import Path
@@ -21,6 +20,7 @@ from typing import Any
 
 import attrs
 
+from selang.core import jsonio
 from selang.state import db, keys, outbox
 
 GENESIS = "0" * 64
@@ -91,7 +91,7 @@ def who() -> str:
 
 
 def _canonical(body: dict[str, Any]) -> bytes:
-    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    return jsonio.dumps(body, canonical=True).encode("utf-8")
 
 
 def record_hash(fields: dict[str, Any]) -> str:

@@ -7,7 +7,6 @@ receiver can drop duplicates.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sqlite3
 import uuid
 from pathlib import Path
@@ -15,6 +14,7 @@ from typing import Any
 
 import attrs
 
+from selang.core import jsonio
 from selang.state import db
 
 
@@ -34,7 +34,7 @@ def new_event_id() -> str:
 
 def body_of(payload: dict[str, Any]) -> str:
     """The exact bytes an event sends, as text (the audit check rebuilds them from its record)."""
-    return json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
+    return jsonio.dumps(payload)
 
 
 def enqueue(

@@ -10,8 +10,9 @@ import json
 from decimal import Decimal
 from typing import Any
 
+from selang.core import jsonio
 from selang.core.diagnostics import Diagnostic, Span, error
-from selang.core.values import Scalar, classify_string, json_text
+from selang.core.values import Scalar, classify_string
 from selang.semantic.model import OPERATORS, ListRef, Rule, RuleValue, Selection, Tier
 from selang.semantic.rules import check_rule
 from selang.syntax.jsonpos import JsonPath, locate, offset_span
@@ -52,41 +53,8 @@ def _value(value: RuleValue) -> Any:
 
 
 def dumps(payload: Any) -> str:
-    """JSON text as `json.dumps(indent=2, ensure_ascii=False)` writes it, plus a newline.
-
-    The stdlib encoder cannot write a Decimal without going through float, which would turn
-    `2.50` into `2.5` and a decimal like `1.0` into an integer-looking `1`; so write it here.
-    """
-    parts: list[str] = []
-    _write(payload, parts, 0)
-    parts.append("\n")
-    return "".join(parts)
-
-
-def _write(obj: Any, out: list[str], depth: int) -> None:
-    pad = "  " * (depth + 1)
-    if isinstance(obj, dict):
-        if not obj:
-            out.append("{}")
-            return
-        out.append("{")
-        for i, (key, item) in enumerate(obj.items()):
-            out.append(("," if i else "") + "\n" + pad + json.dumps(key, ensure_ascii=False) + ": ")
-            _write(item, out, depth + 1)
-        out.append("\n" + "  " * depth + "}")
-    elif isinstance(obj, list | tuple):
-        if not obj:
-            out.append("[]")
-            return
-        out.append("[")
-        for i, item in enumerate(obj):
-            out.append(("," if i else "") + "\n" + pad)
-            _write(item, out, depth + 1)
-        out.append("\n" + "  " * depth + "]")
-    elif obj is None:
-        out.append("null")
-    else:
-        out.append(json_text(obj))
+    """The §2 file text: JSON indented by two spaces, decimals as written, and a newline."""
+    return jsonio.dumps(payload, indent=2) + "\n"
 
 
 # --- read ---------------------------------------------------------------------------------------
@@ -95,7 +63,7 @@ def _write(obj: Any, out: list[str], depth: int) -> None:
 def read_text(text: str, path: str) -> tuple[Selection | None, list[Diagnostic]]:
     """Parse JSON text (a selection or a campaign document) into a Selection."""
     try:
-        obj = json.loads(text, parse_float=Decimal)
+        obj = jsonio.loads(text)
     except json.JSONDecodeError as exc:
         span = offset_span(text, exc.pos, path)
         return None, [error("SEL001", f"invalid JSON: {exc.msg.lower()}", span)]

@@ -1,4 +1,4 @@
-"""Fixtures for the remote tests: fake CXone and CRM servers, fast retry bounds, CLI env."""
+"""Fixtures for the remote tests: the sandbox, a CRM receiver, fast retry bounds, CLI env."""
 
 from __future__ import annotations
 
@@ -11,7 +11,9 @@ import pytest
 from selang.remote.client import CxoneClient
 from selang.remote.retry import RetryPolicy
 from selang.remote.settings import CxoneSettings
-from tests.remote.servers import FakeCrm, FakeCxone
+from selang.sandbox import running
+from selang.sandbox.inprocess import Sandbox
+from tests.remote.receiver import FakeCrm
 
 # tiny waits so the whole suite runs in seconds; the bounds are what is under test
 FAST = RetryPolicy(
@@ -35,9 +37,40 @@ SOURCE = """campaign "{cid}" {{
 
 
 @pytest.fixture
-def cx() -> Iterator[FakeCxone]:
-    with FakeCxone() as server:
-        yield server
+def sb(tmp_path: Path) -> Iterator[Sandbox]:
+    """A sandbox of its own on an ephemeral port of 127.0.0.1."""
+    with running(state_dir=tmp_path / "sandbox") as sandbox:
+        yield sandbox
+
+
+def add_campaign(
+    sb: Sandbox, cid: str, selection: dict[str, Any] | None = None, **fields: Any
+) -> None:
+    """A campaign document with `fields` (`version` default 1) and `selection` (default empty)."""
+    empty = {"targetListIds": [], "exclusionListIds": [], "filterRules": [], "priorityOrder": []}
+    sb.seed_campaign(
+        {
+            "id": cid,
+            "name": fields.pop("name", f"campaign {cid}"),
+            "version": fields.pop("version", 1),
+            **fields,
+            "contactSelection": selection or empty,
+        }
+    )
+
+
+def applied_patches(sb: Sandbox) -> int:
+    """PATCHes the sandbox applied: answered 200, or applied and then dropped."""
+    return sum(
+        1
+        for r in sb.requests()
+        if r.method == "PATCH" and (r.status == 200 or r.fault == "drop_patch")
+    )
+
+
+def count(sb: Sandbox, method: str, path: str = "") -> int:
+    """How many requests with `method` and `path` in their path the sandbox received."""
+    return sum(1 for r in sb.requests() if r.method == method and path in r.path)
 
 
 @pytest.fixture
@@ -66,13 +99,13 @@ def write_sel(folder: Path, cid: str, text: str | None = None) -> str:
 
 
 @pytest.fixture
-def cli_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, cx: FakeCxone, crm: FakeCrm) -> Path:
-    """Environment for `selang.cli.main.main`: the fake CXone, the fake CRM, fast retries."""
+def cli_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, sb: Sandbox, crm: FakeCrm) -> Path:
+    """Environment for `selang.cli.main.main`: the sandbox, the CRM receiver, fast retries."""
     state = tmp_path / "state"
     for var, value in {
-        "CXONE_INSTANCE_URL": cx.url,
-        "CXONE_CLIENT_ID": cx.client_id,
-        "CXONE_CLIENT_SECRET": cx.client_secret,
+        "CXONE_INSTANCE_URL": sb.url,
+        "CXONE_CLIENT_ID": sb.client_id,
+        "CXONE_CLIENT_SECRET": sb.client_secret,
         "CRM_WEBHOOK_URL": crm.url,
         "CRM_SYNC_TOKEN": "sync-token-1",
         "SELANG_STATE_DIR": str(state),

@@ -1,4 +1,5 @@
-"""`selang plan/apply/import/webhook` end to end through `selang.cli.main` against real servers."""
+"""`selang plan/apply/import/webhook` end to end through `selang.cli.main`, against the sandbox
+and a CRM receiver."""
 
 from __future__ import annotations
 
@@ -7,14 +8,16 @@ import copy
 import hashlib
 import hmac
 import json
+import re
 from pathlib import Path
 
 import pytest
 
 from selang.cli.main import main
+from selang.sandbox.inprocess import Sandbox
 from selang.state import audit, outbox
-from tests.remote.conftest import SEL, write_sel
-from tests.remote.servers import FakeCrm, FakeCxone
+from tests.remote.conftest import SEL, add_campaign, count, write_sel
+from tests.remote.receiver import FakeCrm
 
 
 def test_no_instance_names_sandbox(
@@ -30,31 +33,32 @@ def test_no_instance_names_sandbox(
 
 
 def test_apply_without_yes_refuses_off_a_terminal(
-    cli_env: Path, cx: FakeCxone, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    cli_env: Path, sb: Sandbox, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """`apply` without `--yes` on a non-interactive stdin exits 2 and sends nothing."""
-    cx.add_campaign("c1")
+    add_campaign(sb, "c1")
     assert main(["apply", write_sel(tmp_path, "c1")]) == 2
-    assert "--yes" in capsys.readouterr().err and cx.log == []
+    assert "--yes" in capsys.readouterr().err and sb.requests() == []
 
 
 def test_local_check_failure_sends_nothing(
-    cli_env: Path, cx: FakeCxone, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    cli_env: Path, sb: Sandbox, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A file that fails its checks makes apply exit 1 before any request is made."""
-    cx.add_campaign("c1")
+    add_campaign(sb, "c1")
     good = write_sel(tmp_path, "c1")
     bad = write_sel(tmp_path, "c2", 'campaign "c2" { target "l1" where age >< 3 }\n')
     assert main(["apply", good, bad, "--yes"]) == 1
     assert "nothing was sent" in capsys.readouterr().err
-    assert cx.log == []
+    assert sb.requests() == []
 
 
 def test_plan_shows_diff_and_detailed_exitcode(
-    cli_env: Path, cx: FakeCxone, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    cli_env: Path, sb: Sandbox, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """`plan` lists list, rule and priority changes; `--detailed-exitcode` is 2, then 0."""
-    cx.add_campaign(
+    add_campaign(
+        sb,
         "c1",
         {
             "targetListIds": ["list_a", "list_old"],
@@ -74,18 +78,18 @@ def test_plan_shows_diff_and_detailed_exitcode(
         "~ priority default  ->  high, default",
     ):
         assert line in out
-    assert cx.count("PATCH") == 0
-    cx.campaigns["c1"]["contactSelection"] = copy.deepcopy(SEL)
+    assert count(sb, "PATCH") == 0
+    sb.edit_campaign("c1", contactSelection=copy.deepcopy(SEL))
     assert main(["plan", sel, "--detailed-exitcode"]) == 0
     assert "no changes" in capsys.readouterr().out
 
 
 def test_plan_quotes_what_is_not_a_plain_name(
-    cli_env: Path, cx: FakeCxone, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    cli_env: Path, sb: Sandbox, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A field, list id or tier that is not a plain name is shown quoted in the plan, so a
     field does not run into its operator and a tier `A, B` reads as one tier."""
-    cx.add_campaign("c1")
+    add_campaign(sb, "c1")
     source = (
         'campaign "c1" {\n  target "list 1"\n  where `Lifetime Value` >= 250.00\n'
         '  priority "A, B", default\n}\n'
@@ -98,49 +102,48 @@ def test_plan_quotes_what_is_not_a_plain_name(
 
 
 def test_saved_plan_applies_and_stale_plan_is_refused(
-    cli_env: Path, cx: FakeCxone, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    cli_env: Path, sb: Sandbox, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A saved plan pins version and hashes; applied fresh it works, once stale it exits 3."""
-    cx.add_campaign("c1", version=4)
-    cx.add_campaign("c2", version=9)
+    add_campaign(sb, "c1", version=4)
+    add_campaign(sb, "c2", version=9)
     plan1, plan2 = tmp_path / "p1.json", tmp_path / "p2.json"
     assert main(["plan", write_sel(tmp_path, "c1"), "--out", str(plan1)]) == 0
     saved = json.loads(plan1.read_text())["campaigns"][0]
     assert saved["baseVersion"] == 4 and len(saved["baseSha256"]) == 64
     assert saved["desired"] == SEL
     assert main(["apply", "--plan", str(plan1), "--yes"]) == 0
-    assert cx.campaigns["c1"]["contactSelection"] == SEL
+    assert sb.campaign("c1")["contactSelection"] == SEL
 
     assert main(["plan", write_sel(tmp_path, "c2"), "--out", str(plan2)]) == 0
-    cx.edit("c2", name="renamed by someone")
+    sb.edit_campaign("c2", name="renamed by someone")
     capsys.readouterr()
     assert main(["apply", "--plan", str(plan2), "--yes"]) == 3
     assert "moved on since the plan" in capsys.readouterr().err
-    assert cx.campaigns["c2"]["version"] == 10 and cx.count("PATCH", "/c2") == 0
+    assert sb.campaign("c2")["version"] == 10 and count(sb, "PATCH", "/c2") == 0
 
 
 def test_edited_plan_file_is_rejected(
-    cli_env: Path, cx: FakeCxone, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    cli_env: Path, sb: Sandbox, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A plan whose desired selection no longer matches its hash is refused (exit 2)."""
-    cx.add_campaign("c1")
+    add_campaign(sb, "c1")
     plan = tmp_path / "p.json"
     main(["plan", write_sel(tmp_path, "c1"), "--out", str(plan)])
     doc = json.loads(plan.read_text())
     doc["campaigns"][0]["desired"]["targetListIds"].append("list_sneaky")
     plan.write_text(json.dumps(doc))
     assert main(["apply", "--plan", str(plan), "--yes"]) == 2
-    assert "was edited" in capsys.readouterr().err and cx.count("PATCH") == 0
+    assert "was edited" in capsys.readouterr().err and count(sb, "PATCH") == 0
 
 
 def test_apply_many_prints_table_metrics_and_records(
-    cli_env: Path, cx: FakeCxone, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    cli_env: Path, sb: Sandbox, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Several files apply concurrently; the table, summary, metrics file and audit agree."""
     ids = [f"c{i}" for i in range(6)]
     for cid in ids:
-        cx.add_campaign(cid)
-    cx.campaigns["c5"]["contactSelection"] = copy.deepcopy(SEL)
+        add_campaign(sb, cid, copy.deepcopy(SEL) if cid == "c5" else None)
     metrics = tmp_path / "metrics.prom"
     files = [write_sel(tmp_path, cid) for cid in ids]
     argv = ["apply", *files, "--yes", "--jobs", "3", "--metrics-file", str(metrics)]
@@ -154,16 +157,21 @@ def test_apply_many_prints_table_metrics_and_records(
     assert 'selang_apply_latency_seconds{quantile="0.95"}' in prom
     assert sorted(r.campaign_id for r in audit.records(cli_env)) == ids[:5]
     assert main(["audit", "verify"]) == 0
-    assert cx.count("PATCH") == 5 and cx.count("POST", "/oauth/token") == 1
+    assert count(sb, "PATCH") == 5 and count(sb, "POST", "/oauth/token") == 1
 
 
 def test_conflict_exits_3_and_shows_both(
-    cli_env: Path, cx: FakeCxone, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    cli_env: Path, sb: Sandbox, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A selection changed under us stops with exit 3 and prints theirs against ours."""
-    cx.add_campaign("c1")
-    other = {"targetListIds": ["list_theirs"]}
-    cx.fault("PATCH", "/c1", before=lambda: cx.edit("c1", contactSelection=other))
+    add_campaign(sb, "c1")
+    other = {
+        "targetListIds": ["list_theirs"],
+        "exclusionListIds": [],
+        "filterRules": [],
+        "priorityOrder": [],
+    }
+    sb.fail_next("PATCH", "*/c1", action="edit", edit={"contactSelection": other})
     assert main(["apply", write_sel(tmp_path, "c1"), "--yes"]) == 3
     captured = capsys.readouterr()
     assert "changed by someone else" in captured.err and "--force" in captured.err
@@ -171,10 +179,10 @@ def test_conflict_exits_3_and_shows_both(
 
 
 def test_crm_down_then_up_delivers_same_event(
-    cli_env: Path, cx: FakeCxone, crm: FakeCrm, tmp_path: Path
+    cli_env: Path, sb: Sandbox, crm: FakeCrm, tmp_path: Path
 ) -> None:
     """A CRM outage does not fail the apply; the event goes out later with the same id."""
-    cx.add_campaign("c1")
+    add_campaign(sb, "c1")
     crm.down = True
     assert main(["apply", write_sel(tmp_path, "c1"), "--yes"]) == 0
     assert len(crm.received) == 1 and crm.delivered == []
@@ -198,11 +206,11 @@ def test_crm_down_then_up_delivers_same_event(
 
 
 def test_pending_event_goes_out_on_next_run(
-    cli_env: Path, cx: FakeCxone, crm: FakeCrm, tmp_path: Path
+    cli_env: Path, sb: Sandbox, crm: FakeCrm, tmp_path: Path
 ) -> None:
     """An event left pending by one run is delivered at the end of the next apply run."""
-    cx.add_campaign("c1")
-    cx.add_campaign("c2")
+    add_campaign(sb, "c1")
+    add_campaign(sb, "c2")
     crm.down = True
     main(["apply", write_sel(tmp_path, "c1"), "--yes"])
     crm.down = False
@@ -213,7 +221,7 @@ def test_pending_event_goes_out_on_next_run(
 
 def test_standard_webhooks_signature(
     cli_env: Path,
-    cx: FakeCxone,
+    sb: Sandbox,
     crm: FakeCrm,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
@@ -221,7 +229,7 @@ def test_standard_webhooks_signature(
     """With a signing secret, each event carries a Standard Webhooks signature that verifies."""
     key = b"0123456789abcdef0123456789abcdef"
     monkeypatch.setenv("CRM_SIGNING_SECRET", "whsec_" + base64.b64encode(key).decode())
-    cx.add_campaign("c1")
+    add_campaign(sb, "c1")
     assert main(["apply", write_sel(tmp_path, "c1"), "--yes"]) == 0
     (seen,) = crm.delivered
     h = seen.headers
@@ -230,16 +238,17 @@ def test_standard_webhooks_signature(
     assert h["webhook-signature"] == f"v1,{expected}"
 
 
-def test_webhook_commands(cli_env: Path, cx: FakeCxone, capsys: pytest.CaptureFixture[str]) -> None:
+def test_webhook_commands(cli_env: Path, sb: Sandbox, capsys: pytest.CaptureFixture[str]) -> None:
     """`webhook register/list/delete` manage CXone webhooks; deleting twice exits 3."""
     assert (
         main(["webhook", "register", "https://crm.example/h", "--event", "campaign.updated"]) == 0
     )
-    assert "registered webhook `wh_1`" in capsys.readouterr().out
+    registered = re.search(r"registered webhook `([^`]+)`", capsys.readouterr().out)
+    assert registered is not None
     assert main(["webhook", "list"]) == 0
     assert "https://crm.example/h  campaign.updated" in capsys.readouterr().out
-    assert main(["webhook", "delete", "wh_1"]) == 0
-    assert main(["webhook", "delete", "wh_1"]) == 3
+    assert main(["webhook", "delete", registered[1]]) == 0
+    assert main(["webhook", "delete", registered[1]]) == 3
 
 
 def test_import_missing_campaign_exits_3(cli_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -249,18 +258,18 @@ def test_import_missing_campaign_exits_3(cli_env: Path, capsys: pytest.CaptureFi
 
 
 def test_revoked_credentials_exit_3(
-    cli_env: Path, cx: FakeCxone, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    cli_env: Path, sb: Sandbox, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """When even a fresh token is refused, apply fails with exit 3 after one replay."""
-    cx.add_campaign("c1")
-    cx.reject_all_tokens = True
+    add_campaign(sb, "c1")
+    sb.fail_next("GET", "*", status=401, count=100, message="invalid or expired token")
     assert main(["apply", write_sel(tmp_path, "c1"), "--yes"]) == 3
     assert "refused a fresh access token" in capsys.readouterr().err
-    assert cx.count("GET") == 2 and cx.count("PATCH") == 0
+    assert count(sb, "GET") == 2 and count(sb, "PATCH") == 0
 
 
 def test_import_prints_source_that_compiles_back(
-    cli_env: Path, cx: FakeCxone, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    cli_env: Path, sb: Sandbox, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """`import` prints `.sel` whose compiled JSON is the live campaign's selection."""
     live = {
@@ -272,7 +281,7 @@ def test_import_prints_source_that_compiles_back(
         ],
         "priorityOrder": ["High Value", "default"],
     }
-    cx.add_campaign("c1", live)
+    add_campaign(sb, "c1", live)
     assert main(["import", "c1"]) == 0
     source = tmp_path / "c1.sel"
     source.write_text(capsys.readouterr().out)
@@ -281,10 +290,11 @@ def test_import_prints_source_that_compiles_back(
 
 
 def test_import_of_an_unwritable_selection_exits_3(
-    cli_env: Path, cx: FakeCxone, capsys: pytest.CaptureFixture[str]
+    cli_env: Path, sb: Sandbox, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A live field name `.sel` cannot spell is a diagnostic and exit 3, not a traceback."""
-    cx.add_campaign(
+    add_campaign(
+        sb,
         "c1",
         {
             "targetListIds": ["list_a"],

@@ -3,17 +3,27 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, quote, quote_plus
 
 import pytest
 
 from selang.cli.main import main
-from tests.remote.conftest import write_sel
-from tests.remote.servers import FakeCrm, FakeCxone
+from selang.sandbox import running
+from selang.sandbox.inprocess import Sandbox
+from tests.remote.conftest import add_campaign, write_sel
+from tests.remote.receiver import FakeCrm
 
 CANARY = "c&n%a+r=y/?#é CANARY-7f3a"
 FORMS = (CANARY, quote_plus(CANARY), quote(CANARY, safe=""), CANARY.encode("utf-8").hex())
+
+
+@pytest.fixture
+def sb(tmp_path: Path) -> Iterator[Sandbox]:
+    """A sandbox whose one client's secret is the canary."""
+    with running(state_dir=tmp_path / "sandbox", client_secret=CANARY) as sandbox:
+        yield sandbox
 
 
 def everything_written(root: Path) -> bytes:
@@ -23,7 +33,7 @@ def everything_written(root: Path) -> bytes:
 @pytest.mark.parametrize("source", ["env", "file"])
 def test_canary_secret_never_leaks(
     cli_env: Path,
-    cx: FakeCxone,
+    sb: Sandbox,
     crm: FakeCrm,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
@@ -33,7 +43,6 @@ def test_canary_secret_never_leaks(
 ) -> None:
     """The secret reaches the token endpoint intact and appears in no output, file, URL or event."""
     caplog.set_level(logging.DEBUG)
-    cx.client_secret = CANARY
     extra: list[str] = []
     if source == "file":
         secret_file = tmp_path / "secret.txt"
@@ -44,10 +53,10 @@ def test_canary_secret_never_leaks(
         monkeypatch.setenv("CXONE_CLIENT_SECRET", CANARY)
     monkeypatch.setenv("CRM_SIGNING_SECRET", "whsec_c2lnbmluZy1rZXk=")
     for cid in ("c1", "c2", "c3"):
-        cx.add_campaign(cid)
+        add_campaign(sb, cid)
     # a careless server that echoes the secret back in error messages
-    cx.fault("PATCH", "/c2", status=400, body={"message": f"bad request for {CANARY}"})
-    cx.fault("GET", "/c3", status=403, body={"message": f"forbidden: {CANARY}"})
+    sb.fail_next("PATCH", "*/c2", status=400, message=f"bad request for {CANARY}")
+    sb.fail_next("GET", "*/c3", status=403, message=f"forbidden: {CANARY}")
     files = [write_sel(tmp_path, cid) for cid in ("c1", "c2", "c3")]
     plan = tmp_path / "plan.json"
     metrics = tmp_path / "m.prom"
@@ -56,22 +65,24 @@ def test_canary_secret_never_leaks(
     assert main(["apply", *files, "--yes", "--metrics-file", str(metrics), *extra]) == 3
     assert main(["audit", "log", "--format", "json"]) == 0
     assert main(["webhook", "list", *extra]) == 0
-    cx.revoke_tokens()
-    cx.client_secret = "rotated"  # now the token endpoint refuses us, echoing nothing useful
+    sb.revoke_tokens()
+    # now the token endpoint refuses us (as after a rotation), echoing nothing useful
+    sb.fail_next("POST", "/api/v2/oauth/token", status=401, count=10, message="invalid_client")
     assert main(["import", "c1", *extra]) == 3
 
-    token_bodies = [s.body for s in cx.log if s.path == "/api/v2/oauth/token"]
-    assert token_bodies and all(
-        parse_qs(b.decode("ascii"))["client_secret"] == [CANARY] for b in token_bodies
-    )
+    # the sandbox grants a token for exactly its secret only (its log hides the value)
+    token_requests = [s for s in sb.requests() if s.path == "/api/v2/oauth/token"]
+    granted = [s for s in token_requests if s.fault is None]
+    assert granted and all(s.status == 200 for s in granted)
+    assert all(parse_qs(s.body)["client_secret"] == ["[redacted]"] for s in token_requests)
     captured = capsys.readouterr()
     haystacks = {
         "stdout": captured.out.encode(),
         "stderr": captured.err.encode(),
         "logs": caplog.text.encode(),
         "state and outputs": everything_written(tmp_path),
-        "urls": "\n".join(s.path for s in cx.log).encode(),
-        "api bodies": b"\n".join(s.body for s in cx.log if "oauth" not in s.path),
+        "urls": "\n".join(f"{s.path}?{s.query}" for s in sb.requests()).encode(),
+        "api bodies": "\n".join(s.body for s in sb.requests() if "oauth" not in s.path).encode(),
         "crm": b"\n".join(s.body + repr(s.headers).encode() for s in crm.received),
     }
     if source == "file":  # the secret file itself is ours to hold, not a leak

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from selang.remote.errors import ConfigError
+from selang.core.errors import ConfigError
 from selang.remote.settings import cxone_from, retry_policy_from
 
 ENV = {

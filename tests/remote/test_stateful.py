@@ -21,7 +21,7 @@ from selang.remote.apply import Desired, Engine
 from selang.remote.settings import CrmSettings
 from selang.state import audit, outbox
 from tests.remote.conftest import make_client
-from tests.remote.servers import FakeCrm
+from tests.remote.receiver import FakeCrm
 
 CAMPAIGNS = ("c1", "c2")
 SELECTIONS = [

@@ -119,3 +119,67 @@ def test_fault_settings_are_validated(sb: Sandbox) -> None:
         answer = requests.post(sb.url + "/_sandbox/faults", json=body, timeout=5)
         assert answer.status_code == 400
         assert answer.json()["message"]
+
+
+def test_fail_next_answers_with_its_own_message(sb: Sandbox) -> None:
+    """A fail-next rule with a `message` answers it as the body's `message`."""
+    token = get_token(sb)
+    sb.fail_next("GET", "/api/v2/outbound/campaigns/*", status=400, message="the server says no")
+    answer = requests.get(campaign_url(sb), headers=bearer(token), timeout=5)
+    assert (answer.status_code, answer.json()) == (400, {"message": "the server says no"})
+
+
+def test_fail_next_drop_closes_without_serving(sb: Sandbox) -> None:
+    """`drop` closes the connection unanswered and does not serve the request; the next is."""
+    token = get_token(sb)
+    answer = requests.post(
+        sb.url + "/_sandbox/faults/fail-next",
+        json={"method": "PATCH", "path": "/api/v2/outbound/campaigns/*", "action": "drop"},
+        timeout=5,
+    )
+    assert answer.json()["fail_next"][0]["action"] == "drop"
+    doc = read(sb, token)
+    with pytest.raises(requests.ConnectionError):
+        patch(sb, token, doc)
+    assert sb.campaign("campaign_xyz789")["version"] == doc["version"]  # not applied
+    entry = sb.requests()[-1]
+    assert (entry.method, entry.status, entry.dropped, entry.fault) == (
+        "PATCH", None, True, "fail_next",
+    )  # fmt: skip
+    assert patch(sb, token, doc).status_code == 200
+
+
+def test_fail_next_slow_serves_late(sb: Sandbox) -> None:
+    """`slow` waits `delay_ms`, then serves the request as usual."""
+    token = get_token(sb)
+    sb.fail_next("GET", "/api/v2/outbound/campaigns/*", action="slow", delay_ms=300)
+    start = time.monotonic()
+    answer = requests.get(campaign_url(sb), headers=bearer(token), timeout=5)
+    assert answer.status_code == 200 and time.monotonic() - start >= 0.3
+    with pytest.raises(requests.Timeout):
+        sb.fail_next("GET", "/api/v2/outbound/campaigns/*", action="slow", delay_ms=1000)
+        requests.get(campaign_url(sb), headers=bearer(token), timeout=(2, 0.2))
+
+
+def test_fail_next_flag_takes_drop_and_slow() -> None:
+    """`--fail-next` reads `drop` and `slow=MS` where a status would stand."""
+    from selang.sandbox.cli import _fail_rule
+
+    assert _fail_rule("GET:*:drop:2").action == "drop"
+    slow = _fail_rule("PATCH:/api/*:slow=250")
+    assert (slow.action, slow.delay_ms, slow.count) == ("slow", 250, 1)
+    with pytest.raises(Exception, match="STATUS a code"):
+        _fail_rule("GET:*:slow=x")
+
+
+def test_fail_next_edit_lands_before_the_request(sb: Sandbox) -> None:
+    """`edit` has another writer change the campaign just before the request: a PATCH made
+    against the version read before it is refused with 409, and the edit is kept."""
+    token = get_token(sb)
+    doc = read(sb, token)
+    sb.fail_next("PATCH", "/api/v2/outbound/campaigns/*", action="edit", edit={"name": "theirs"})
+    assert patch(sb, token, doc).status_code == 409
+    live = sb.campaign("campaign_xyz789")
+    assert live["name"] == "theirs" and live["version"] == doc["version"] + 1
+    with pytest.raises(Exception, match="goes with action `edit`"):
+        sb.fail_next("PATCH", "*", action="edit")
