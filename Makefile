@@ -1,16 +1,20 @@
 # Everyday tasks. `make test` is what CI runs; `make test-deep` runs the property tests with
 # many more examples (HYPOTHESIS_PROFILE=deep), for before a release or after a grammar change;
-# `make bench` runs the benchmarks of BENCHMARKS.md.
+# `make bench` runs the benchmarks of BENCHMARKS.md; `make tables` regenerates the parse tables
+# (selang/syntax/_tables.py) after a change to grammar/selang.lark.
 
 PYTHON ?= .venv/bin/python
 
-.PHONY: test test-deep lint bench quickstart
+.PHONY: test test-deep lint bench quickstart tables
 
 test:
 	$(PYTHON) -m pytest
 
 test-deep:
 	HYPOTHESIS_PROFILE=deep $(PYTHON) -m pytest tests/properties tests/analysis
+
+tables:
+	$(PYTHON) -m selang.syntax.generate
 
 # Each benchmark prints its ratio against a baseline measured in the same run.
 bench:

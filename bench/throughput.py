@@ -36,7 +36,7 @@ def main() -> None:
         make_tree(src, args.files)
         env = env_with_cache(tmp)
         check = [PY, "-m", "selang", "check", str(src), "--no-cache"]
-        run_time([*check, "--jobs", "1"], env=env)  # warm the grammar cache
+        run_time([*check, "--jobs", "1"], env=env)  # warm the entry-point index and bytecode
         base, single, double = medians(
             [
                 [PY, "-c", BASELINE, str(grammar), str(src)],

@@ -122,54 +122,22 @@ def test_comments_are_collected_for_the_formatter() -> None:
     ]
 
 
-def test_parse_cache_is_private_to_the_user(tmp_path, monkeypatch) -> None:
-    """The LALR tables are cached under the user's cache folder (mode 0700), not in /tmp."""
+def test_parsing_writes_nothing_to_the_cache_and_imports_no_lark(tmp_path) -> None:
+    """The tables are committed as a module: a parse in a fresh process leaves the user's cache
+    folder without grammar files and never imports Lark."""
+    import os
     import subprocess
     import sys
 
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    code = "from selang.syntax.parser import parse; parse('list a = \"b\"', 'x')"
-    subprocess.run([sys.executable, "-c", code], check=True, env={**__import__("os").environ})
-    folder = tmp_path / "selang"
-    assert [p.name for p in folder.iterdir()] == ["grammar"]
-    assert [p.suffix for p in (folder / "grammar").iterdir()] == [".marshal"]
-    assert folder.stat().st_mode & 0o777 == 0o700
-
-
-def test_damaged_tables_are_built_again(tmp_path, monkeypatch) -> None:
-    """Cached tables that cannot be read, were built for another grammar or version, or had a
-    byte changed are replaced by tables built from the grammar as it is, which the next run
-    then loads; tables cached in the layout of selang 0.1.0 are removed."""
-    import marshal
-    import zlib
-
-    from selang import __version__
-    from selang.core.cachedir import user_cache_dir
-    from selang.syntax import tables
-
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    user_cache_dir.cache_clear()
-    key = [tables.FORMAT, __version__, grammar_path().read_text(encoding="utf-8")]
-    try:
-        tables.load()
-        (cached,) = (tmp_path / "selang" / "grammar").iterdir()
-        good = cached.read_bytes()
-        stored_key, checksum, data = marshal.loads(good)
-        flipped = data.replace(b"campaign_decl", b"campaignXdecl")
-        legacy = tmp_path / "selang" / "grammar-d8fc040ade02c56696d4.lark"
-        for damage in (
-            b"",
-            b"\x00garbage",
-            marshal.dumps([[tables.FORMAT, "0.0.1", key[2]], checksum, data]),
-            marshal.dumps([stored_key, checksum, flipped]),
-            marshal.dumps([stored_key, zlib.crc32(flipped), b"\x00" + flipped]),
-        ):
-            cached.write_bytes(damage)
-            legacy.write_text("old")
-            built = tables.load()
-            stored_key, checksum, data = marshal.loads(cached.read_bytes())
-            assert stored_key == key and zlib.crc32(data) == checksum
-            assert tables.load() == built == tables._from_data(marshal.loads(data))
-            assert not legacy.exists()
-    finally:
-        user_cache_dir.cache_clear()
+    code = (
+        "import sys\n"
+        "from selang.syntax.parser import parse\n"
+        "result = parse('list a = \"b\"\\ncampaign \"c\" { target a }', 'x')\n"
+        "assert result.diagnostics == (), result\n"
+        "print('lark' in sys.modules)\n"
+    )
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}
+    out = subprocess.run([sys.executable, "-c", code], check=True, env=env, capture_output=True)
+    assert out.stdout.decode().split() == ["False"]
+    assert not (tmp_path / "selang" / "grammar").exists()
+    assert list(tmp_path.rglob("*grammar*")) == []

@@ -1,4 +1,4 @@
-"""The per-user cache folder (grammar tables, the entry-point index, check results): private,
+"""The per-user cache folder (the entry-point index, check results): private,
 never in /tmp. Every reader compares the key stored in a file with its own, so the short file
 names only need to spread keys, not to be collision-free."""
 

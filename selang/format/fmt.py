@@ -327,8 +327,9 @@ def fingerprint(node: object) -> object:
 
     Stricter than `==` on the AST, where `True == 1` and `Decimal("1.0") == 1`.
     """
-    if attrs.has(type(node)):
-        fields = [a for a in attrs.fields(type(node)) if a.eq]
+    kind = type(node)
+    if attrs.has(kind):
+        fields = [a for a in attrs.fields(kind) if a.eq]
         return (type(node).__name__, *(fingerprint(getattr(node, a.name)) for a in fields))
     if isinstance(node, tuple):
         return tuple(fingerprint(item) for item in node)

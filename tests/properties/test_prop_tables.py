@@ -1,4 +1,4 @@
-"""The parser running the cached tables accepts exactly what Lark's own LALR parser with the
+"""The parser running the generated tables accepts exactly what Lark's own LALR parser with the
 contextual lexer accepts, and stops at the same place when it does not.
 
 Where they differ by design, the text is kept out of the comparison: selang reads the longest
