@@ -23,6 +23,8 @@ _KIND_NAMES: dict[Kind, str] = {
     "date": "a date",
     "datetime": "a date-time",
 }
+_LONGEST_PLAIN = 1000
+"""Digits before or after the point past which a decimal is shown in scientific notation."""
 
 
 def show(value: object, quoted: bool = True) -> str:
@@ -30,6 +32,8 @@ def show(value: object, quoted: bool = True) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, Decimal):
+        if value and abs(value.adjusted()) > _LONGEST_PLAIN:
+            return str(value).lower()  # `1e+999999999`, not a billion digits
         return decimal_text(value)
     if isinstance(value, Date | DateTime):
         return value.text
