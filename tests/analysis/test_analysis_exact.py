@@ -1,15 +1,22 @@
-"""Exactness cases of issue 16: numbers beyond float range, offsets, the calendar's UTC ends."""
+"""Exactness: numbers beyond float range, date-time offsets, the calendar's UTC ends."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
+import attrs
 import pytest
 from analysis_support import R, check_contradiction, check_satisfiable
 
 from selang.analysis import implies
 from selang.analysis.normalize import normalize
+from selang.checks import Context
+from selang.core.diagnostics import Span
 from selang.core.values import DateTime, classify_string
+from selang.policies.contradiction import ContradictoryFilters
+from selang.policies.redundant_rule import RedundantRule
+from selang.policies.tautology import RuleExcludesNobody
+from selang.semantic.model import Rule, Selection
 
 HUGE = Decimal("1e400")
 LONG = Decimal("1" + "0" * 400 + ".5")  # 401 digits before the point, as `.sel` writes them
@@ -67,3 +74,29 @@ def test_instants_past_the_calendars_utc_ends_are_held_by_no_contact():
     check_contradiction([R("t", "lte", before)], [0])
     check_satisfiable([R("t", "gt", before)])
     assert implies([R("t", "is_null", False)], R("t", "neq", before))
+
+
+def _checks(*rules: Rule) -> list[tuple[str, int]]:
+    """(code, line) of what SEL014, SEL019 and SEL020 report on these rules, one per line."""
+    rules = tuple(attrs.evolve(r, span=Span.point("c.json", i + 1)) for i, r in enumerate(rules))
+    selection = Selection("c", (), (), rules, (), Span.point("c.json"))
+    context = Context("c.json")
+    found = []
+    for policy in (ContradictoryFilters(), RedundantRule(), RuleExcludesNobody()):
+        found += [(d.code, d.span.line) for d in policy.check(selection, context)]
+    return found
+
+
+def _rule(field: str, op: str, value: object) -> Rule:
+    return Rule(field, op, value, Span.point("c.json"))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("big", [HUGE, LONG])
+def test_checks_on_decimals_beyond_float_range(big):
+    """The issue's cases through the policies: SEL014 for `< 1e400` with `is null`, no SEL019
+    for `> 2.5` with `< 1e400`, no SEL020 for `between 1 and 1e400`, and a real SEL019 for
+    `< 1e400` beside `< 2.5`, naming `< 2.5`."""
+    assert _checks(_rule("x", "lt", big), _rule("x", "is_null", True)) == [("SEL014", 1)]
+    assert _checks(_rule("z", "gt", Decimal("2.5")), _rule("z", "lt", big)) == []
+    assert _checks(_rule("y", "between", (1, big))) == []
+    assert _checks(_rule("w", "lt", big), _rule("w", "lt", Decimal("2.5"))) == [("SEL019", 1)]
