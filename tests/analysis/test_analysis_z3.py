@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import z3_oracle
-from hypothesis import assume, given, note
+from hypothesis import assume, given, note, settings
 from hypothesis import strategies as st
 
 from selang.analysis import Contradiction, analyse, implies
@@ -100,6 +100,10 @@ def shapes(only: str | None = None, max_rules: int = 5) -> st.SearchStrategy[lis
     return build()
 
 
+# z3 takes tens of milliseconds a question where the analysis takes microseconds: a third of the
+# loaded profile's examples (50 under `ci`, 833 under `deep`, see tests/conftest.py).
+Z3_EXAMPLES = settings(max_examples=max(25, settings.default.max_examples // 3))
+
 ANY_SHAPE = st.one_of(shapes("string"), shapes("datetime"), shapes("number"), shapes())
 
 
@@ -111,6 +115,7 @@ def _z3(call, *args) -> bool:
         raise AssertionError("unreachable") from None
 
 
+@Z3_EXAMPLES
 @given(ANY_SHAPE)
 def test_contradictions_agree_with_z3(rules):
     """`analyse` finds a contradiction exactly when z3 finds no contact, with a minimal core."""
@@ -124,6 +129,7 @@ def test_contradictions_agree_with_z3(rules):
             assert _z3(z3_oracle.satisfiable, core[:i] + core[i + 1 :]), f"not minimal: {i}"
 
 
+@Z3_EXAMPLES
 @given(ANY_SHAPE)
 def test_implication_agrees_with_z3(rules):
     """`implies(others, rule)` and `implies([], rule)` are z3's answers for every rule."""
@@ -140,6 +146,7 @@ def _by_line(rules: list[Rule]) -> dict[int, Rule]:
     return {r.span.line: r for r in rules}
 
 
+@Z3_EXAMPLES
 @given(ANY_SHAPE.map(_well_formed))
 def test_checks_agree_with_z3(rules):
     """SEL014 fires exactly on unsatisfiable selections; SEL019 names exactly rules the others
