@@ -100,3 +100,18 @@ def test_checks_on_decimals_beyond_float_range(big):
     assert _checks(_rule("z", "gt", Decimal("2.5")), _rule("z", "lt", big)) == []
     assert _checks(_rule("y", "between", (1, big))) == []
     assert _checks(_rule("w", "lt", big), _rule("w", "lt", Decimal("2.5"))) == [("SEL019", 1)]
+
+
+@pytest.mark.parametrize(
+    "low, high",
+    [
+        ("1.00000000000000000000000000001", "1.00000000000000000000000000002"),
+        ("1e-3000", "2e-3000"),
+        ("1e-5000", "2e-5000"),
+        ("-2e-3000", "-1e-3000"),
+    ],
+)
+def test_witnesses_between_close_decimals_are_exact(low, high):
+    """The example between two close decimals is a number strictly between them, however many
+    digits it takes (no rounding to a context's precision)."""
+    check_satisfiable([R("x", "gt", Decimal(low)), R("x", "lt", Decimal(high))])
