@@ -13,6 +13,7 @@ holds (docs/language.md).
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -37,6 +38,11 @@ def _instant(value: dt.datetime) -> int:
 
 DATETIME_MIN = _instant(dt.datetime.min)
 DATETIME_MAX = _instant(dt.datetime.max)
+
+EXACT = decimal.Context(
+    prec=decimal.MAX_PREC, Emax=decimal.MAX_EMAX, Emin=decimal.MIN_EMIN, traps=[decimal.Inexact]
+)
+"""Arithmetic that never rounds: it raises `decimal.Inexact` rather than lose a digit."""
 
 EXPANDED_DIGITS = 4000
 """A decimal whose integer part or fraction would need more digits than this keeps its key
@@ -104,10 +110,12 @@ def _number(k: int | Fraction | Decimal) -> int | Decimal:
     if k.denominator == 1:
         return int(k.numerator)
     # Witnesses are constants, integers or midpoints of terminating decimals, so the
-    # denominator is 2^a·5^b and the decimal is exact.
-    digits = 0
-    scaled = k
-    while scaled.denominator != 1 and digits < 1000:
-        scaled *= 10
-        digits += 1
-    return Decimal(scaled.numerator).scaleb(-digits)
+    # denominator is 2^a·5^b and the decimal has max(a, b) digits after the point.
+    twos = (k.denominator & -k.denominator).bit_length() - 1
+    rest, fives = k.denominator >> twos, 0
+    while rest % 5 == 0:
+        rest, fives = rest // 5, fives + 1
+    assert rest == 1, f"{k} has no terminating decimal"
+    digits = max(twos, fives)
+    # `Decimal(int)` and `scaleb` in an exact context: no rounding to 28 digits.
+    return EXACT.scaleb(Decimal(k.numerator * 10**digits // k.denominator), -digits)

@@ -6,7 +6,6 @@ excluded keys; the witness prefers a closed bound or a whole number near it.
 
 from __future__ import annotations
 
-import decimal
 import math
 from collections.abc import Iterable
 from decimal import Decimal
@@ -14,6 +13,7 @@ from fractions import Fraction
 from typing import Any
 
 from .constraints import Lower, NoneOf, OneOf, Primitive, Upper
+from .kinds import EXACT
 
 Keys = frozenset[Any]
 
@@ -83,9 +83,7 @@ def _between(a: Any, b: Any) -> Any:
 
 
 # Products by 2 and ½ are exact whatever the exponent, and cost the operands' own digits.
-_EXACT = decimal.Context(
-    prec=decimal.MAX_PREC, Emax=decimal.MAX_EMAX, Emin=decimal.MIN_EMIN, traps=[decimal.Inexact]
-)
+_EXACT = EXACT
 
 
 def _between_far(a: Any, b: Any) -> Any:
