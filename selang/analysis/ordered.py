@@ -12,6 +12,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from . import kinds
 from .constraints import Lower, NoneOf, OneOf, Primitive, Upper
 from .kinds import EXACT
 
@@ -82,10 +83,6 @@ def _between(a: Any, b: Any) -> Any:
     return whole if whole < b else Fraction(a + b, 2)  # keys may be ints: never `/`
 
 
-# Products by 2 and ½ are exact whatever the exponent, and cost the operands' own digits.
-_EXACT = EXACT
-
-
 def _between_far(a: Any, b: Any) -> Any:
     """`_between` when a bound is a decimal too large or small to expand (see `kinds.key`).
 
@@ -106,7 +103,7 @@ def _between_far(a: Any, b: Any) -> Any:
     double = _times(a, 2)
     if double < b:
         return double
-    return _times(_EXACT.add(_decimal(a), _decimal(b)), Decimal("0.5"))
+    return _times(EXACT.add(_decimal(a), _decimal(b)), Decimal("0.5"))
 
 
 def _above(a: Any) -> Any:
@@ -119,17 +116,15 @@ def _negated(k: Any) -> Any:
 
 
 def _times(k: Any, factor: Any) -> Any:
+    # A product by 2 or ½ is exact whatever the exponent, and costs the operand's own digits.
     if isinstance(k, Decimal):
-        return _EXACT.multiply(k, Decimal(factor))
+        return EXACT.multiply(k, Decimal(factor))
     return k * Fraction(factor)
 
 
 def _decimal(k: Any) -> Decimal:
     """An int, a decimal's Fraction (its denominator divides a power of ten) or a Decimal."""
-    if isinstance(k, Decimal):
-        return k
-    k = Fraction(k)
-    return _EXACT.divide(Decimal(k.numerator), Decimal(k.denominator))
+    return Decimal(kinds.scalar("number", k))
 
 
 def _discrete(

@@ -109,6 +109,8 @@ def test_checks_on_decimals_beyond_float_range(big):
         ("1e-3000", "2e-3000"),
         ("1e-5000", "2e-5000"),
         ("-2e-3000", "-1e-3000"),
+        ("9.9e4000", "1.01e4001"),  # one key expanded, the other kept as a decimal
+        ("-1.01e4001", "-9.9e4000"),
     ],
 )
 def test_witnesses_between_close_decimals_are_exact(low, high):
