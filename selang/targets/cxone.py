@@ -101,6 +101,12 @@ def read_text(text: str, path: str) -> tuple[Selection | None, list[Diagnostic]]
         return None, [error("SEL001", f"invalid JSON: {exc.msg.lower()}", span)]
     except RecursionError:
         return None, [error("SEL001", "JSON is nested too deeply", Span.point(path))]
+    at = _lone_surrogate(obj)
+    if at is not None:
+        # `"\ud800"` decodes, but names no character: nothing could print or send it.
+        help = "write the character itself or a valid `\\uXXXX\\uXXXX` pair"
+        span = locate(text, at, path)
+        return None, [error("SEL001", "string has an unpaired surrogate escape", span, help)]
     return read_payload(obj, path, text)
 
 
@@ -109,13 +115,6 @@ def read_payload(
 ) -> tuple[Selection | None, list[Diagnostic]]:
     """Read a decoded document; `text`, when given, lets diagnostics point into it."""
     reader = _Reader(path, text)
-    at = _lone_surrogate(obj)
-    if at is not None:
-        # `"\ud800"` decodes, but names no character: nothing could print or send it.
-        help = "write the character itself or a valid `\\uXXXX\\uXXXX` pair"
-        return None, [
-            error("SEL001", "string has an unpaired surrogate escape", reader.span(at), help)
-        ]
     return reader.document(obj), reader.diagnostics
 
 
