@@ -17,7 +17,9 @@ class ContradictoryFilters(Policy):
     field fails every rule but `is null`, values of different kinds never compare), whether any
     contact can pass the selection's filters. When none can, it reports a smallest set of rules
     that conflict (removing any one of them resolves that conflict), each with its place in the
-    source and the segment it came from.
+    source and the segment it came from. Numbers are compared exactly at any size; a date-time
+    written with an offset that puts it before `0001-01-01T00:00:00Z` or after
+    `9999-12-31T23:59:59.999999Z` is a value no contact holds.
 
     ## Why
     A contradictory selection dials nobody. The campaign runs empty without an error from CXone,

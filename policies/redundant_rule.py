@@ -14,10 +14,11 @@ class RedundantRule(Policy):
 
     ## What it does
     Decides exactly, with the same analysis as SEL014, whether every contact that passes the
-    other rules also passes this one, and names the rule (or smallest set of rules) that implies
-    it. Rules written in the campaign are reported before rules that came from a segment, and of
-    two identical rules the later one is reported. A selection over the rule limit (SEL012) is
-    not searched for redundant rules: it is refused anyway.
+    other rules also passes this one, and names what implies it: one rule when a single rule
+    does, else a set of rules that together do and none of which can be left out (not always
+    the fewest such rules). Rules written in the campaign are reported before rules that came
+    from a segment, and of two identical rules the later one is reported. A selection over the
+    rule limit (SEL012) is not searched for redundant rules: it is refused anyway.
 
     ## Why
     A redundant rule counts against the rule limit (SEL012) and makes the reader wonder which

@@ -20,7 +20,9 @@ class RuleExcludesNobody(Policy):
     Such a rule filters nothing, yet reads as if it did. Under CXone's meaning a null field fails
     every rule but `is null`, so a rule written in `.sel` or in CXone JSON never excludes no one
     on its own; this check guards the rules a third-party front-end or a future operator could
-    produce, and keeps the guarantee explicit rather than assumed.
+    produce, and keeps the guarantee explicit rather than assumed. Every value the readers
+    accept is one the analysis reads exactly (numbers of any size, dates, date-times), so no
+    rule that passed SEL015 is reported here.
 
     ## Example
     A rule true of every value, null included; none of today's operators can express one.

@@ -1,15 +1,19 @@
 """Kinds of scalar values and their exact comparison keys.
 
-Every comparison in the analysis goes through `key`: numbers become `int` or `Fraction` (never
-float; the two compare and hash alike),
-dates their day ordinal, date-times whole microseconds since the epoch (the resolution of
-`datetime`, so every key is a value some contact can hold).
+Every comparison in the analysis goes through `key`, and no key is a float: numbers become `int`
+or `Fraction`, or stay `Decimal` when expanding them would take more than `EXPANDED_DIGITS`
+digits (`1e999999999` is twelve characters of JSON); the three compare and hash exactly alike.
+Dates are their day ordinal, date-times whole microseconds since the epoch (the resolution of
+`datetime`). A key's range is the values some contact can hold: days of the calendar
+0001-01-01 to 9999-12-31 and instants from 0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999999Z.
+A constant such as `0001-01-01T00:00:00+01:00` names an instant just outside, which no contact
+holds (docs/language.md).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
+import decimal
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -35,6 +39,15 @@ def _instant(value: dt.datetime) -> int:
 DATETIME_MIN = _instant(dt.datetime.min)
 DATETIME_MAX = _instant(dt.datetime.max)
 
+EXACT = decimal.Context(
+    prec=decimal.MAX_PREC, Emax=decimal.MAX_EMAX, Emin=decimal.MIN_EMIN, traps=[decimal.Inexact]
+)
+"""Arithmetic that never rounds: it raises `decimal.Inexact` rather than lose a digit."""
+
+EXPANDED_DIGITS = 4000
+"""A decimal whose integer part or fraction would need more digits than this keeps its key
+as the `Decimal` itself: exact all the same, without building a huge integer."""
+
 
 _EXACT: dict[type, Kind] = {str: "string", int: "number", bool: "boolean"}
 
@@ -48,8 +61,10 @@ def kind(value: object) -> Kind | None:
         return "boolean"
     if isinstance(value, int):
         return "number"
-    if isinstance(value, Decimal | float):
-        return "number" if math.isfinite(value) else None
+    if isinstance(value, Decimal):
+        # `Decimal.is_finite`, never `math.isfinite`: that goes through float, where 1e400 is
+        # infinite.
+        return "number" if value.is_finite() else None
     if isinstance(value, str):
         return "string"
     if isinstance(value, Date):
@@ -64,7 +79,11 @@ def key(of: Kind, value: Any) -> Any:
     """The exact, totally ordered stand-in for `value` within its kind."""
     if of == "number":
         # Fractions are slow to make, and an integer is already exact.
-        return value if type(value) is int else Fraction(value)
+        if type(value) is int:
+            return value
+        if value and abs(value.adjusted()) > EXPANDED_DIGITS:
+            return value
+        return Fraction(value)
     if of == "date":
         return value.value.toordinal()
     if of == "datetime":
@@ -85,14 +104,18 @@ def scalar(of: Kind, k: Any) -> Scalar:
     return k
 
 
-def _number(k: int | Fraction) -> int | Decimal:
+def _number(k: int | Fraction | Decimal) -> int | Decimal:
+    if isinstance(k, Decimal):
+        return k
     if k.denominator == 1:
         return int(k.numerator)
     # Witnesses are constants, integers or midpoints of terminating decimals, so the
-    # denominator is 2^a·5^b and the decimal is exact.
-    digits = 0
-    scaled = k
-    while scaled.denominator != 1 and digits < 1000:
-        scaled *= 10
-        digits += 1
-    return Decimal(scaled.numerator).scaleb(-digits)
+    # denominator is 2^a·5^b and the decimal has max(a, b) digits after the point.
+    twos = (k.denominator & -k.denominator).bit_length() - 1
+    rest, fives = k.denominator >> twos, 0
+    while rest % 5 == 0:
+        rest, fives = rest // 5, fives + 1
+    assert rest == 1, f"{k} has no terminating decimal"
+    digits = max(twos, fives)
+    # `Decimal(int)` and `scaleb` in an exact context: no rounding to 28 digits.
+    return EXACT.scaleb(Decimal(k.numerator * 10**digits // k.denominator), -digits)

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from . import kinds
 from .constraints import Lower, NoneOf, OneOf, Primitive, Upper
+from .kinds import EXACT
 
 Keys = frozenset[Any]
 
@@ -66,14 +69,64 @@ def _dense(
     return _between(lo, inner[0] if inner else hi)
 
 
-def _between(a: int | Fraction | None, b: int | Fraction | None) -> Fraction:
+def _between(a: Any, b: Any) -> Any:
     """A point of the open interval (a, b), a < b, None = unbounded; whole when one fits."""
+    if isinstance(a, Decimal) or isinstance(b, Decimal):
+        return _between_far(a, b)
+    if a is None and b is None:
+        return Fraction(0)
     if a is None:
-        return Fraction(0) if b is None else Fraction(math.ceil(b) - 1)
+        return Fraction(math.ceil(b) - 1)
     if b is None:
         return Fraction(math.floor(a) + 1)
     whole = Fraction(math.floor(a) + 1)
     return whole if whole < b else Fraction(a + b, 2)  # keys may be ints: never `/`
+
+
+def _between_far(a: Any, b: Any) -> Any:
+    """`_between` when a bound is a decimal too large or small to expand (see `kinds.key`).
+
+    Zero, twice or half a bound, or the midpoint of two bounds within a factor of two of each
+    other (which share their leading digits' exponent, so the sum stays short): each exact,
+    none needing the huge integer that `floor` would build.
+    """
+    if a is None:
+        return _negated(_above(_negated(b)))
+    if b is None:
+        return _above(a)
+    if a < 0 < b:
+        return 0
+    if b <= 0:
+        return _negated(_between_far(_negated(b), _negated(a)))
+    if a == 0:
+        return _times(b, Decimal("0.5"))
+    double = _times(a, 2)
+    if double < b:
+        return double
+    return _times(EXACT.add(_decimal(a), _decimal(b)), Decimal("0.5"))
+
+
+def _above(a: Any) -> Any:
+    return 0 if a < 0 else _times(a, 2) if a > 0 else 1
+
+
+def _negated(k: Any) -> Any:
+    # `copy_negate` needs no context; unary minus would round to the default one.
+    return k.copy_negate() if isinstance(k, Decimal) else -k
+
+
+def _times(k: Any, factor: Any) -> Any:
+    # A product by 2 or ½ is exact whatever the exponent, and costs the operand's own digits.
+    if isinstance(k, Decimal):
+        return EXACT.multiply(k, Decimal(factor))
+    return k * Fraction(factor)
+
+
+def _decimal(k: Any) -> Decimal:
+    """An int, a decimal's Fraction (its denominator divides a power of ten) or a Decimal."""
+    value = kinds.scalar("number", k)
+    assert isinstance(value, int | Decimal)  # a number's scalar is one of these two
+    return Decimal(value)
 
 
 def _discrete(

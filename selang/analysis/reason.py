@@ -6,6 +6,7 @@ Lowercase, no trailing period, user values in backticks; rules are shown as writ
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 
 from selang.core.values import Kind
 from selang.semantic.ruletext import rule_text, scalar_text
@@ -21,10 +22,14 @@ _KIND_NAMES: dict[Kind, str] = {
     "date": "a date",
     "datetime": "a date-time",
 }
+_LONGEST_PLAIN = 1000
+"""Digits before or after the point past which a decimal is shown in scientific notation."""
 
 
 def show(value: object, quoted: bool = True) -> str:
     """A scalar as .sel source writes it; `quoted=False` leaves strings bare."""
+    if isinstance(value, Decimal) and value and abs(value.adjusted()) > _LONGEST_PLAIN:
+        return str(value).lower()  # `1e+999999999`, not a billion digits
     return value if isinstance(value, str) and not quoted else scalar_text(value)
 
 

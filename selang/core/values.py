@@ -17,8 +17,12 @@ import attrs
 
 DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 DATETIME_RE = re.compile(
-    r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:\d{2})?"
+    r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?"
+    # An offset is at most 23:59 and its minutes stay below 60: `+05:60` is not a time zone.
+    r"(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)?"
 )
+
+_OFFSET_RE = re.compile(r"[+-]\d{2}:\d{2}$")
 
 
 @attrs.frozen
@@ -47,6 +51,11 @@ class DateTime:
     def parse(cls, text: str) -> DateTime:
         """Raises ValueError when `text` is not a real instant."""
         if not DATETIME_RE.fullmatch(text):
+            offset = _OFFSET_RE.search(text)
+            if offset and DATETIME_RE.fullmatch(text[: offset.start()]):
+                raise ValueError(
+                    f"its offset `{offset.group()}` is not a time zone (at most 23:59)"
+                )
             raise ValueError(f"`{text}` is not a date-time of the form YYYY-MM-DDTHH:MM:SSZ")
         parsed = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
         if parsed.tzinfo is None:

@@ -69,6 +69,12 @@ def read_text(text: str, path: str) -> tuple[Selection | None, list[Diagnostic]]
         return None, [error("SEL001", f"invalid JSON: {exc.msg.lower()}", span)]
     except RecursionError:
         return None, [error("SEL001", "JSON is nested too deeply", Span.point(path))]
+    at = _lone_surrogate(obj)
+    if at is not None:
+        # `"\ud800"` decodes, but names no character: nothing could print or send it.
+        help = "write the character itself or a valid `\\uXXXX\\uXXXX` pair"
+        span = locate(text, at, path)
+        return None, [error("SEL001", "string has an unpaired surrogate escape", span, help)]
     return read_payload(obj, path, text)
 
 
@@ -78,6 +84,32 @@ def read_payload(
     """Read a decoded document; `text`, when given, lets diagnostics point into it."""
     reader = _Reader(path, text)
     return reader.document(obj), reader.diagnostics
+
+
+def _lone_surrogate(obj: Any) -> JsonPath | None:
+    """Where the first string (a value or a key) holding a lone surrogate is, if any."""
+    stack: list[tuple[JsonPath, Any]] = [((), obj)]
+    while stack:
+        at, item = stack.pop()
+        if isinstance(item, str):
+            if not _encodable(item):
+                return at
+        elif isinstance(item, dict):
+            for key, value in reversed(item.items()):
+                if not _encodable(key):
+                    return (*at, key)
+                stack.append(((*at, key), value))
+        elif isinstance(item, list):
+            stack.extend(((*at, i), v) for i, v in reversed(list(enumerate(item))))
+    return None
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 class _Reader:
