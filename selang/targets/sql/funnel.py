@@ -30,7 +30,7 @@ def funnel(selection: Selection, table: ContactsTable) -> exp.Select:
     stage = exp.Case(
         ifs=[
             exp.If(
-                this=exp.not_(in_lists(table, (r.id for r in selection.targets))),
+                this=exp.not_(in_lists(table, (r.id for r in selection.targets)), copy=False),
                 true=_int(-1),
             ),
             *(
@@ -41,19 +41,19 @@ def funnel(selection: Selection, table: ContactsTable) -> exp.Select:
         default=_int(n),
     )
     contact_rows = exp.select(
-        exp.alias_(column(table.key_column), "contact"),
-        exp.alias_(stage, "stage"),
-        exp.alias_(in_lists(table, (r.id for r in selection.exclusions)), "in_exclusion"),
+        _as(column(table.key_column), "contact"),
+        _as(stage, "stage"),
+        _as(in_lists(table, (r.id for r in selection.exclusions)), "in_exclusion"),
     )
     if named:
-        contact_rows = contact_rows.select(exp.alias_(_tier_place(table, named), "tier_place"))
+        contact_rows = contact_rows.select(_as(_tier_place(table, named), "tier_place"))
     listed = [r.id for r in (*selection.targets, *selection.exclusions)]
     contact_rows = contact_rows.from_(table_expression(table)).where(
         exp.and_(key_present(table, None), in_lists(table, listed, known=False), copy=False)
     )
     per_contact = exp.select(
-        exp.alias_(exp.Max(this=_col("stage")), "stage"),
-        exp.alias_(exp.LogicalOr(this=_col("in_exclusion")), "excluded"),
+        _as(exp.Max(this=_col("stage")), "stage"),
+        _as(exp.LogicalOr(this=_col("in_exclusion")), "excluded"),
     )
     if named:
         # Only a row passing every rule is a selecting row, whose tier counts.
@@ -62,7 +62,7 @@ def funnel(selection: Selection, table: ContactsTable) -> exp.Select:
                 exp.If(this=exp.EQ(this=_col("stage"), expression=_int(n)), true=_col("tier_place"))
             ]
         )
-        per_contact = per_contact.select(exp.alias_(exp.Min(this=selecting), "tier"))
+        per_contact = per_contact.select(_as(exp.Min(this=selecting), "tier"))
     per_contact = per_contact.from_(contact_rows.subquery("contact_rows")).group_by(_col("contact"))
     counts = [
         _count(_reached(0), "targeted"),
@@ -111,19 +111,23 @@ def _tier_counts(tiers: list[str], named: dict[str, int], n: int) -> list[exp.Ex
 
     for j, name in enumerate(tiers, 1):
         if default is not None and j > default:  # `default` took every contact left
-            counts.append(exp.alias_(_int(0), f"tier_{j}"))
+            counts.append(_as(_int(0), f"tier_{j}"))
         elif j == default:
             counts.append(_count(exp.and_(_kept(n), untaken(j), copy=False), f"tier_{j}"))
         elif named.get(name) != j:  # a repeated tier: its first place took its contacts
-            counts.append(exp.alias_(_int(0), f"tier_{j}"))
+            counts.append(_as(_int(0), f"tier_{j}"))
         else:
             here = exp.EQ(this=_col("tier"), expression=_int(j))
             counts.append(_count(exp.and_(_kept(n), here, copy=False), f"tier_{j}"))
     if default is not None:
-        counts.append(exp.alias_(_int(0), "unranked"))
+        counts.append(_as(_int(0), "unranked"))
     else:
         counts.append(_count(exp.and_(_kept(n), untaken(None), copy=False), "unranked"))
     return counts
+
+
+def _as(expression: exp.Expression, name: str) -> exp.Expression:
+    return exp.alias_(expression, name, copy=False)
 
 
 def _int(value: int) -> exp.Expression:
@@ -146,4 +150,4 @@ def _kept(k: int) -> exp.Expression:
 
 def _count(condition: exp.Expression, name: str) -> exp.Expression:
     counted = exp.Filter(this=exp.Count(this=exp.Star()), expression=exp.Where(this=condition))
-    return exp.alias_(counted, name)
+    return _as(counted, name)

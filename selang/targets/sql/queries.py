@@ -11,6 +11,7 @@ from sqlglot import exp
 
 from selang.semantic.model import Selection
 
+from .literals import data_type
 from .predicate import column, rule_predicate
 from .table import ContactsTable
 
@@ -31,7 +32,7 @@ def as_text(table: ContactsTable, name: str, qualifier: str | None) -> exp.Expre
     kind = table.kind(name)
     if kind is None or kind == "string":
         return col
-    return exp.cast(col, exp.DataType.build("VARCHAR"))
+    return exp.cast(col, data_type("VARCHAR"), copy=False)
 
 
 def in_lists(
@@ -60,7 +61,8 @@ def conjunction(conditions: Sequence[exp.Expression]) -> exp.Expression:
 
 
 def key_present(table: ContactsTable, qualifier: str | None) -> exp.Expression:
-    return exp.not_(exp.Is(this=column(table.key_column, qualifier), expression=exp.null()))
+    present = exp.Is(this=column(table.key_column, qualifier), expression=exp.null())
+    return exp.not_(present, copy=False)
 
 
 def select_contacts(selection: Selection, table: ContactsTable) -> exp.Select:
@@ -78,7 +80,7 @@ def select_contacts(selection: Selection, table: ContactsTable) -> exp.Select:
             .where(in_lists(table, (r.id for r in selection.exclusions), INNER, known=False))
             .where(exp.EQ(this=column(table.key_column, INNER), expression=key.copy()))
         )
-        conditions.append(exp.not_(exp.Exists(this=excluded)))
+        conditions.append(exp.not_(exp.Exists(this=excluded), copy=False))
     return (
         exp.select(key)
         .distinct()
