@@ -3,7 +3,8 @@
 Strings must order by code point: DuckDB, Spark, Trino, BigQuery and Snowflake compare text by
 its UTF-8 bytes (the same order) unless told otherwise; PostgreSQL follows the database's
 locale, so its string comparisons get `COLLATE "C"`. PostgreSQL has no `ENDS_WITH`: it becomes
-`RIGHT(s, n) = t`, n counted in code points as PostgreSQL counts characters.
+`RIGHT(s, n) = t`, n counted in code points as PostgreSQL counts characters. Trino has none
+either: it becomes `s LIKE '%' || t ESCAPE '\\'`, with `%`, `_` and `\\` in t escaped.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ def to_sql(expression: exp.Expression, dialect: str = "duckdb", pretty: bool = T
         raise ValueError(f"unknown SQL dialect `{dialect}`")
     if dialect == "postgres":
         expression = expression.copy().transform(_postgres)
+    elif dialect == "trino":
+        expression = expression.copy().transform(_trino)
     return expression.sql(dialect=dialect, pretty=pretty)
 
 
@@ -42,3 +45,16 @@ def _postgres(node: exp.Expression) -> exp.Expression:
 
 def _is_text(node: exp.Expression) -> bool:
     return isinstance(node, exp.Literal) and node.is_string
+
+
+def _trino(node: exp.Expression) -> exp.Expression:
+    if isinstance(node, exp.EndsWith) and _is_text(node.expression):
+        pattern = exp.Literal.string("%" + like_escaped(node.expression.this))
+        like = exp.Like(this=node.this, expression=pattern)
+        return exp.Escape(this=like, expression=exp.Literal.string("\\"))
+    return node
+
+
+def like_escaped(text: str) -> str:
+    """`text` as a LIKE pattern matching exactly itself, `\\` being the escape character."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
