@@ -15,6 +15,7 @@ from selang.core.diagnostics import Diagnostic, has_errors
 from selang.data import DataError, Runner
 
 if TYPE_CHECKING:
+    from selang.checks.config import Config
     from selang.data.preview import Preview
     from selang.semantic.model import Selection
 
@@ -52,7 +53,8 @@ class PreviewRun:
     problem: str | None = None  # a message that stopped the run (exit 2)
 
 
-def _config_for(path: str):  # type: ignore[no-untyped-def]
+def _config_for(path: str) -> Config:
+    """The settings nearest to `path` (its `[tool.selang.contacts]` and `fields`)."""
     from selang.checks.config import Finder
 
     return Finder().for_file(path)

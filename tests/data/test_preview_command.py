@@ -222,3 +222,45 @@ def test_compile_target_sql_runs_on_duckdb(run, campaign, contacts, tmp_path):
     keys = sorted(row[0] for row in con.execute(out).fetchall())
     con.close()
     assert keys == ["c1", "c5", "c8", "c9"]
+
+
+def test_contacts_columns_come_from_the_settings(run, write, tmp_path):
+    """`[tool.selang.contacts]` renames the list, key and tier columns."""
+    import duckdb
+
+    con = duckdb.connect()
+    con.execute(
+        "COPY (SELECT * FROM (VALUES ('A', '+1', 'vip'), ('A', '+2', NULL), ('B', '+2', NULL)) "
+        f"t(list, phone, band)) TO '{tmp_path / 'phones.csv'}' (FORMAT CSV)"
+    )
+    con.close()
+    write(
+        "pyproject.toml",
+        """
+        [tool.selang.contacts]
+        list-column = "list"
+        key-column = "phone"
+        tier-column = "band"
+        """,
+    )
+    write("p.sel", 'campaign "p" {\n  target "A"\n  exclude "B"\n  priority vip\n}\n')
+    code, out, _ = run("preview", "p.sel", "--contacts", "phones.csv", "--format", "json")
+    assert code == 0
+    found = json.loads(out)[0]
+    assert (found["targeted"], found["excluded"], found["selected"]) == (2, 1, 1)
+    assert (found["tiers"], found["unranked"]) == ([{"tier": "vip", "contacts": 1}], 0)
+
+
+def test_an_unknown_contacts_setting_is_exit_2(run, write, campaign, contacts):
+    contacts("contacts.parquet")
+    write("pyproject.toml", '[tool.selang.contacts]\nkey = "phone"\n')
+    code, _, err = run("preview", "camp.sel", "--contacts", "contacts.parquet")
+    assert code == 2 and "unknown key `key`" in err
+
+
+def test_missing_key_column_is_exit_2(run, write, campaign, contacts):
+    """A source without the key column cannot be previewed: the columns are named."""
+    contacts("contacts.parquet")
+    write("pyproject.toml", '[tool.selang.contacts]\nkey-column = "phone"\n')
+    code, _, err = run("preview", "camp.sel", "--contacts", "contacts.parquet")
+    assert code == 2 and "no column `phone`" in err and "`contact_id`" in err
