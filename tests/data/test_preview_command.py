@@ -264,3 +264,11 @@ def test_missing_key_column_is_exit_2(run, write, campaign, contacts):
     write("pyproject.toml", '[tool.selang.contacts]\nkey-column = "phone"\n')
     code, _, err = run("preview", "camp.sel", "--contacts", "contacts.parquet")
     assert code == 2 and "no column `phone`" in err and "`contact_id`" in err
+
+
+def test_compile_for_bigquery_refuses_a_field_with_a_dot(run, write):
+    """BigQuery would read `a.b` as a path: exit 2 with a message instead of other SQL."""
+    write("dot.sel", 'campaign "d" {\n  target "L1"\n  where `a.b` == 1\n}\n')
+    code, out, err = run("compile", "dot.sel", "--target", "sql", "--dialect", "bigquery")
+    assert code == 2 and out == "" and "BigQuery cannot name a column `a.b`" in err
+    assert run("compile", "dot.sel", "--target", "sql", "--dialect", "spark")[0] == 0

@@ -16,14 +16,29 @@ DIALECTS = ("duckdb", "spark", "trino", "bigquery", "snowflake", "postgres")
 _ORDERED = (exp.GT, exp.GTE, exp.LT, exp.LTE)
 
 
+class SQLTargetError(ValueError):
+    """A selection the dialect cannot express; the message is for the user."""
+
+
 def to_sql(expression: exp.Expression, dialect: str = "duckdb", pretty: bool = True) -> str:
+    """The SQL text in `dialect`; raises `SQLTargetError` where a name cannot be written."""
     if dialect not in DIALECTS:
-        raise ValueError(f"unknown SQL dialect `{dialect}`")
+        raise SQLTargetError(f"unknown SQL dialect `{dialect}`")
+    if dialect == "bigquery":
+        _bigquery_columns(expression)
     if dialect == "postgres":
         expression = expression.copy().transform(_postgres)
     elif dialect == "trino":
         expression = expression.copy().transform(_trino)
     return expression.sql(dialect=dialect, pretty=pretty)
+
+
+def _bigquery_columns(expression: exp.Expression) -> None:
+    # BigQuery reads a dot inside back quotes as a path (`a.b` is column b of a), and its
+    # column names cannot hold one: such a field has no place in BigQuery's SQL.
+    for col in expression.find_all(exp.Column):
+        if "." in col.name:
+            raise SQLTargetError(f"BigQuery cannot name a column `{col.name}` (it holds a `.`)")
 
 
 def _postgres(node: exp.Expression) -> exp.Expression:
