@@ -272,3 +272,22 @@ def test_compile_for_bigquery_refuses_a_field_with_a_dot(run, write):
     code, out, err = run("compile", "dot.sel", "--target", "sql", "--dialect", "bigquery")
     assert code == 2 and out == "" and "BigQuery cannot name a column `a.b`" in err
     assert run("compile", "dot.sel", "--target", "sql", "--dialect", "spark")[0] == 0
+
+
+def test_a_column_of_a_type_rules_cannot_compare(run, write, tmp_path):
+    """A list-typed column: SEL031 warns, `==` holds for nobody and `!=` for every non-null."""
+    import duckdb
+
+    con = duckdb.connect()
+    con.execute(
+        "COPY (SELECT * FROM (VALUES ('L1', 'a', [1, 2]), ('L1', 'b', NULL))"
+        f" t(list_id, contact_id, tags)) TO '{tmp_path / 'tags.parquet'}' (FORMAT PARQUET)"
+    )
+    con.close()
+    write("t1.sel", 'campaign "t1" {\n  target "L1"\n  where tags != 1\n}\n')
+    code, out, err = run("preview", "t1.sel", "--contacts", "tags.parquet", "--format", "json")
+    assert code == 0 and json.loads(out)[0]["selected"] == 1
+    assert "warning[SEL031]" in err and "type selang does not compare (`integer[]`)" in err
+    write("t2.sel", 'campaign "t2" {\n  target "L1"\n  where tags == 1\n}\n')
+    code, out, _ = run("preview", "t2.sel", "--contacts", "tags.parquet", "--format", "json")
+    assert code == 1 and json.loads(out)[0]["selected"] == 0
