@@ -291,3 +291,14 @@ def test_a_column_of_a_type_rules_cannot_compare(run, write, tmp_path):
     write("t2.sel", 'campaign "t2" {\n  target "L1"\n  where tags == 1\n}\n')
     code, out, _ = run("preview", "t2.sel", "--contacts", "tags.parquet", "--format", "json")
     assert code == 1 and json.loads(out)[0]["selected"] == 0
+
+
+def test_a_declared_type_reads_the_column_as_that_type(run, write, contacts):
+    """`[tool.selang.fields]` wins over the data's type: an integer column declared a string
+    compares as text, so `age == "34"` selects the contact aged 34."""
+    contacts("contacts.parquet")
+    write("pyproject.toml", '[tool.selang.fields]\nage = "string"\n')
+    write("s.sel", 'campaign "s" {\n  target "L1"\n  where age == "34"\n}\n')
+    code, out, err = run("preview", "s.sel", "--contacts", "contacts.parquet", "--format", "json")
+    assert code == 0 and json.loads(out)[0]["selected"] == 1
+    assert "SEL031" not in err
