@@ -32,12 +32,14 @@ def open_runner(engine: str, source: str, table: str = "contacts") -> Runner:
 
         return DuckDBRunner(source, table)
     if engine == "spark":
-        try:
-            from selang.data import spark
+        import importlib
 
+        try:
+            spark = importlib.import_module("selang.data.spark")
             return spark.SparkRunner(source, table)  # type: ignore[no-any-return]
-        except ModuleNotFoundError as exc:
-            if exc.name and (exc.name == "pyspark" or exc.name.startswith(("pyspark.", "selang."))):
+        except ImportError as exc:
+            missing = exc.name or ""
+            if missing.split(".")[0] == "pyspark" or missing.startswith("selang.data"):
                 raise DataError(f"`--engine spark` needs pyspark: {SPARK_EXTRA}") from None
             raise
     raise DataError(f"unknown engine `{engine}` (engines: {', '.join(ENGINES)})")
