@@ -43,7 +43,16 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "(diagnostics on stderr, exit 1) when the checks find errors.",
     )
     compile_.add_argument("file", metavar="FILE")
-    compile_.add_argument("--target", choices=["cxone"], default="cxone")
+    compile_.add_argument("--target", choices=["cxone", "sql"], default="cxone")
+    compile_.add_argument(
+        "--dialect",
+        choices=["duckdb", "spark", "trino", "bigquery", "snowflake", "postgres"],
+        default="duckdb",
+        help="the SQL dialect of `--target sql` (default: duckdb)",
+    )
+    compile_.add_argument(
+        "--table", metavar="NAME", help="the contacts table of `--target sql` (default: contacts)"
+    )
     compile_.set_defaults(run=run_compile)
 
 
@@ -71,7 +80,7 @@ def run_compile(args: argparse.Namespace) -> int:
     from selang.report import text
 
     try:
-        compiled = compile_file(args.file, args.target)
+        compiled = compile_file(args.file, "cxone" if args.target == "sql" else args.target)
     except ConfigError as exc:
         sys.stderr.write(f"selang: invalid configuration: {exc}\n")
         return USAGE
@@ -90,5 +99,16 @@ def run_compile(args: argparse.Namespace) -> int:
         return ERRORS
     if compiled.diagnostics:
         sys.stderr.write(text.render(compiled.diagnostics))
+    if args.target == "sql":
+        from selang.app.preview import compile_sql
+        from selang.targets.sql import SQLTargetError
+
+        assert compiled.loaded.selection is not None  # a refusal returned above
+        try:
+            sys.stdout.write(compile_sql(compiled.loaded.selection, args.dialect, args.table))
+        except SQLTargetError as exc:
+            sys.stderr.write(f"selang: {exc}\n")
+            return USAGE
+        return OK
     sys.stdout.write(compiled.output)
     return OK

@@ -34,6 +34,8 @@ COMMANDS = {
     "sandbox": "selang.cli.sandbox",
     "fmt": "selang.cli.source",
     "decompile": "selang.cli.source",
+    "preview": "selang.cli.preview",
+    "fields": "selang.cli.fields",
 }
 
 USAGE = 2
