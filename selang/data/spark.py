@@ -50,8 +50,8 @@ KINDS = {
 LOCAL_SETTINGS = {
     "spark.ui.enabled": "false",
     "spark.ui.showConsoleProgress": "false",
-    "spark.sql.session.timeZone": "UTC",
 }
+ZONE = "spark.sql.session.timeZone"
 GLOB_CHARS = frozenset("*?[{")
 
 
@@ -62,8 +62,9 @@ class SparkMissing(DataError):
 class SparkRunner:
     """One contacts source on Spark, registered as the temporary view `table`.
 
-    Give it a `session` to share one (the tests do); otherwise it starts one on `master` (or as
-    `SPARK_REMOTE` says), and `close` stops it.
+    Give it a `session` to share one; without one it joins the session already active in this
+    process (a notebook's), else starts one on `master` (or as `SPARK_REMOTE` says). `close`
+    stops only a session it started.
     """
 
     dialect = "spark"
@@ -79,12 +80,16 @@ class SparkRunner:
         check_local_path(source)
         self.source = source
         self.table = table
-        self._owned = session is None
+        self._owned = False
         self._log: str | None = None
         if session is None:
-            session, self._log = start_session(master)
+            session, self._log, self._owned = start_session(master)
         self.session = session
         try:
+            # A date-time without an offset is UTC (CONTRACT §2), whatever the session's zone;
+            # a session this runner did not start gets its own zone back on `close`.
+            self._zone = session.conf.get(ZONE)
+            session.conf.set(ZONE, "UTC")
             self._frame = read(session, source)
             self._frame.createOrReplaceTempView(table)
         except DataError:
@@ -107,6 +112,7 @@ class SparkRunner:
     def close(self) -> None:
         with contextlib.suppress(Exception):
             self.session.catalog.dropTempView(self.table)
+            self.session.conf.set(ZONE, self._zone)
         self._stop()
 
     def _stop(self) -> None:
@@ -164,9 +170,10 @@ def read(session: Any, source: str) -> Any:
     return reader.format(fmt).load(source)
 
 
-def start_session(master: str | None) -> tuple[Any, str | None]:
-    """A session: Spark Connect for `sc://` or `SPARK_REMOTE`, else a driver in this process
-    whose JVM writes to a log file. Returns the session and that file's path."""
+def start_session(master: str | None) -> tuple[Any, str | None, bool]:
+    """A session: Spark Connect for `sc://` or `SPARK_REMOTE`; without either and without a
+    master, the one active in this process if any; else a driver in this process whose JVM
+    writes to a log file. Returns the session, that file's path, and whether it is new."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # pyspark warns about the pandas version on import
         try:
@@ -180,23 +187,29 @@ def start_session(master: str | None) -> tuple[Any, str | None]:
     remote = master if master and master.startswith("sc://") else None
     if remote is None and master is None and os.environ.get("SPARK_REMOTE"):
         remote = os.environ["SPARK_REMOTE"]
+    active = SparkSession.getActiveSession() if remote is None and master is None else None
+    if active is not None:
+        return active, None, False
     try:
         if remote is not None:
-            session = builder.remote(remote).getOrCreate()
-            session.conf.set("spark.sql.session.timeZone", "UTC")
-            return session, None
+            return builder.remote(remote).getOrCreate(), None, True
         for key, value in LOCAL_SETTINGS.items():
             builder = builder.config(key, value)
-        builder = builder.master(master or "local[*]")
+        master = master or "local[*]"
+        if master.startswith("local"):
+            # One machine: a few shuffle partitions, not the cluster default of 200, each of
+            # which costs a task even when it holds nothing.
+            builder = builder.config("spark.sql.shuffle.partitions", str(os.cpu_count() or 2))
         fd, log = tempfile.mkstemp(prefix="selang-spark-", suffix=".log")
         with os.fdopen(fd, "w"), _output_to(log):
-            session = builder.getOrCreate()
+            session = builder.master(master).getOrCreate()
         session.sparkContext.setLogLevel("ERROR")
-        return session, log
+        return session, log, True
     except ImportError as exc:  # Spark Connect needs grpcio and friends: the extra has them
         missing = exc.name or "its client packages"
         raise SparkMissing(
-            f"spark connect needs `{missing}`, which is not installed: pip install 'pyspark[connect]'"
+            f"spark connect needs `{missing}`, which is not installed: "
+            "pip install 'pyspark[connect]'"
         ) from None
     except Exception as exc:
         where = remote or master or "local[*]"
