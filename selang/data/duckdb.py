@@ -69,6 +69,18 @@ class DuckDBRunner:
         except duckdb.Error as exc:
             raise DataError(f"cannot read `{source}`: {_first_line(exc)}") from None
 
+    @classmethod
+    def of_connection(cls, con: Any, table: str = "contacts") -> DuckDBRunner:
+        """A runner over a table of an open connection (a caller that loads data itself)."""
+        import duckdb
+
+        runner = cls.__new__(cls)
+        runner.source, runner.table, runner._duckdb = table, table, duckdb
+        runner.progress = False
+        runner.con = con
+        con.execute("SET TimeZone = 'UTC'")
+        return runner
+
     def _database(self, path: str, table: str) -> Any:
         if not os.path.isfile(path):
             raise DataError(f"no such database `{path}`")

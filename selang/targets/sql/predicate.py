@@ -56,7 +56,7 @@ def atom_predicate(atom: Atom, table: ContactsTable, qualifier: str | None) -> e
     kind = table.kind(atom.field) or _assumed_kind(atom)
     if op in ("starts_with", "ends_with", "contains"):
         return _text(op, col, arg) if kind == "string" else exp.false()
-    not_null = exp.not_(exp.Is(this=col, expression=exp.null()))
+    not_null = exp.not_(exp.Is(this=col.copy(), expression=exp.null()))
     if op in ("eq", "neq"):
         if arg[0] != kind:
             return exp.false() if op == "eq" else not_null
@@ -76,7 +76,8 @@ def atom_predicate(atom: Atom, table: ContactsTable, qualifier: str | None) -> e
             return exp.false()
         both = exp.and_(
             exp.GTE(this=col, expression=_value(low)),
-            exp.LTE(this=col, expression=_value(high)),
+            exp.LTE(this=col.copy(), expression=_value(high)),
+            copy=False,
         )
         return _known(both)
     if arg[0] != kind:
@@ -109,6 +110,5 @@ def _text(op: str, col: exp.Expression, text: str) -> exp.Expression:
 
 def _known(test: exp.Expression) -> exp.Expression:
     """NULL (a null column) counts as FALSE: a rule never leaves an unknown behind."""
-    return exp.func(
-        "COALESCE", exp.paren(test) if isinstance(test, exp.Connector) else test, exp.false()
-    )
+    inner = exp.paren(test, copy=False) if isinstance(test, exp.Connector) else test
+    return exp.Coalesce(this=inner, expressions=[exp.false()])

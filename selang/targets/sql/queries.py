@@ -7,7 +7,7 @@ exclusion lists by contact once, with one `BOOL_OR` flag per step, and counts th
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from sqlglot import exp
 
@@ -45,7 +45,7 @@ def in_lists(
     if not members:
         return exp.false()
     test = exp.In(this=_as_text(table, table.list_column, qualifier), expressions=members)
-    return exp.func("COALESCE", test, exp.false())
+    return exp.Coalesce(this=test, expressions=[exp.false()])
 
 
 def _rules(
@@ -56,7 +56,8 @@ def _rules(
 
 
 def _all(conditions: Sequence[exp.Expression]) -> exp.Expression:
-    return exp.and_(*conditions) if conditions else exp.true()
+    """The conjunction of fresh nodes (not copied again)."""
+    return exp.and_(*conditions, copy=False) if conditions else exp.true()
 
 
 def _key_present(table: ContactsTable, qualifier: str | None) -> exp.Expression:
@@ -84,75 +85,103 @@ def select_contacts(selection: Selection, table: ContactsTable) -> exp.Select:
 
 def funnel(selection: Selection, table: ContactsTable) -> exp.Select:
     """One row: `targeted`, `excluded`, `remaining_1..n` (cumulative), `selected`,
-    `tier_1..m` for the priority order (when the table has a tier column) and `unranked`."""
-    targeted = in_lists(table, (r.id for r in selection.targets))
-    flags: list[tuple[str, exp.Expression]] = [
-        ("targeted", targeted),
-        ("excluded", in_lists(table, (r.id for r in selection.exclusions))),
-    ]
-    rules = _rules(selection, table, None)
-    for i in range(1, len(rules) + 1):
-        flags.append((f"step_{i}", _all([targeted.copy(), *rules[:i]])))
-    selecting = _all([targeted.copy(), *rules])
+    `tier_1..m` for the priority order (when the table has a tier column) and `unranked`.
+
+    Three levels, one scan: each row's tests (every rule's predicate written once), then one
+    group per contact with a `BOOL_OR` per step, then the counts of those flags.
+    """
+    n = len(selection.rules)
     tiers = _tier_names(selection, table)
+    tests: list[tuple[str, exp.Expression]] = [
+        ("in_target", in_lists(table, (r.id for r in selection.targets))),
+        ("in_exclusion", in_lists(table, (r.id for r in selection.exclusions))),
+        *((f"rule_{i}", p) for i, p in enumerate(_rules(selection, table, None), 1)),
+    ]
     for j, name in enumerate(tiers, 1):
         if name != DEFAULT_TIER:
             named = exp.EQ(
                 this=_as_text(table, table.tier_column or "", None),
                 expression=exp.Literal.string(name),
             )
-            flags.append(
-                (f"tier_{j}", _all([selecting.copy(), exp.func("COALESCE", named, exp.false())]))
-            )
-    kept = exp.not_(_flag("excluded"))
-    last = f"step_{len(rules)}" if rules else "targeted"
-    selected = exp.and_(_flag(last), kept)
-    counts: list[exp.Expression] = [
-        _count(_flag("targeted"), "targeted"),
-        _count(exp.and_(_flag("targeted"), _flag("excluded")), "excluded"),
-    ]
-    for i in range(1, len(rules) + 1):
-        counts.append(_count(exp.and_(_flag(f"step_{i}"), kept.copy()), f"remaining_{i}"))
-    counts.append(_count(selected, "selected"))
-    counts += _tier_counts(tiers, selected)
-    per_contact = (
-        exp.select(*(exp.alias_(exp.LogicalOr(this=test), name) for name, test in flags))
+            tests.append((f"named_{j}", exp.Coalesce(this=named, expressions=[exp.false()])))
+    rows = (
+        exp.select(
+            exp.alias_(column(table.key_column), "contact"),
+            *(exp.alias_(test, name) for name, test in tests),
+        )
         .from_(table_expression(table))
         .where(
             exp.and_(
                 _key_present(table, None),
                 in_lists(table, [r.id for r in (*selection.targets, *selection.exclusions)]),
+                copy=False,
             )
         )
-        .group_by(column(table.key_column))
     )
+    steps = [
+        [_flag("in_target"), *(_flag(f"rule_{i}") for i in range(1, k + 1))] for k in range(n + 1)
+    ]
+    flags: list[tuple[str, exp.Expression]] = [
+        ("targeted", _flag("in_target")),
+        ("excluded", _flag("in_exclusion")),
+        *((f"step_{k}", _all(steps[k])) for k in range(1, n + 1)),
+        *(
+            (f"tier_{j}", _all([*_copies(steps[n]), _flag(f"named_{j}")]))
+            for j, name in enumerate(tiers, 1)
+            if name != DEFAULT_TIER
+        ),
+    ]
+    per_contact = (
+        exp.select(*(exp.alias_(exp.LogicalOr(this=test), name) for name, test in flags))
+        .from_(rows.subquery("contact_rows"))
+        .group_by(_flag("contact"))
+    )
+    last = f"step_{n}" if n else "targeted"
+    counts: list[exp.Expression] = [
+        _count(_flag("targeted"), "targeted"),
+        _count(exp.and_(_flag("targeted"), _flag("excluded"), copy=False), "excluded"),
+        *(_count(_kept(f"step_{k}"), f"remaining_{k}") for k in range(1, n + 1)),
+        _count(_kept(last), "selected"),
+        *_tier_counts(tiers, lambda: _kept(last)),
+    ]
     return exp.select(*counts).from_(per_contact.subquery("per_contact"))
+
+
+def _copies(nodes: list[exp.Expression]) -> list[exp.Expression]:
+    return [node.copy() for node in nodes]
+
+
+def _kept(step: str) -> exp.Expression:
+    """A contact that passed `step` and is in no exclusion list."""
+    return exp.and_(_flag(step), exp.not_(_flag("excluded"), copy=False), copy=False)
 
 
 def _tier_names(selection: Selection, table: ContactsTable) -> list[str]:
     return [t.name for t in selection.priority] if table.tier_column else []
 
 
-def _tier_counts(tiers: list[str], selected: exp.Expression) -> list[exp.Expression]:
+def _tier_counts(tiers: list[str], selected: Callable[[], exp.Expression]) -> list[exp.Expression]:
+    """Each selected contact in the first tier that one of its selecting rows names;
+    `default` takes every one left."""
     counts: list[exp.Expression] = []
-    earlier: list[exp.Expression] = []
+    earlier: list[str] = []
     defaulted = False
     for j, name in enumerate(tiers, 1):
         if defaulted:  # `default` took every selected contact left
             counts.append(exp.alias_(exp.Literal.number(0), f"tier_{j}"))
             continue
-        untaken = [exp.not_(f.copy()) for f in earlier]
+        untaken = [exp.not_(_flag(f), copy=False) for f in earlier]
         if name == DEFAULT_TIER:
-            counts.append(_count(_all([selected.copy(), *untaken]), f"tier_{j}"))
+            counts.append(_count(_all([selected(), *untaken]), f"tier_{j}"))
             defaulted = True
             continue
-        counts.append(_count(_all([selected.copy(), _flag(f"tier_{j}"), *untaken]), f"tier_{j}"))
-        earlier.append(_flag(f"tier_{j}"))
+        counts.append(_count(_all([selected(), _flag(f"tier_{j}"), *untaken]), f"tier_{j}"))
+        earlier.append(f"tier_{j}")
     if defaulted:
         counts.append(exp.alias_(exp.Literal.number(0), "unranked"))
     else:
-        untaken = [exp.not_(f.copy()) for f in earlier]
-        counts.append(_count(_all([selected.copy(), *untaken]), "unranked"))
+        untaken = [exp.not_(_flag(f), copy=False) for f in earlier]
+        counts.append(_count(_all([selected(), *untaken]), "unranked"))
     return counts
 
 
