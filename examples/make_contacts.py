@@ -99,7 +99,7 @@ class Maker:
             "Lifetime Value": lifetime,
             "priority_tier": "high_value"
             if lifetime >= 1000
-            else rng.choice(["recent_engagement", None, None]),
+            else rng.choice(["recent_engagement", "recent_engagement", None]),
         }
 
     def collections(self, person: dict[str, object], low: int, high: int) -> dict[str, object]:

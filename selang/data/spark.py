@@ -62,7 +62,7 @@ class SparkMissing(DataError):
 class SparkRunner:
     """One contacts source on Spark, registered as the temporary view `table`.
 
-    Give it a `session` to share one; without one it joins the session already active in this
+    Give it a `session` to share one; without one it uses the session already active in this
     process (a notebook's), else starts one on `master` (or as `SPARK_REMOTE` says). `close`
     stops only a session it started.
     """
@@ -171,9 +171,9 @@ def read(session: Any, source: str) -> Any:
 
 
 def start_session(master: str | None) -> tuple[Any, str | None, bool]:
-    """A session: Spark Connect for `sc://` or `SPARK_REMOTE`; without either and without a
-    master, the one active in this process if any; else a driver in this process whose JVM
-    writes to a log file. Returns the session, that file's path, and whether it is new."""
+    """A session: Spark Connect for `sc://` or `SPARK_REMOTE`; else the one active in this
+    process if any; else a new driver in this process on `master` (`local[*]` by default),
+    whose JVM writes to a log file. Returns the session, that file's path, whether it is new."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # pyspark warns about the pandas version on import
         try:
@@ -187,7 +187,9 @@ def start_session(master: str | None) -> tuple[Any, str | None, bool]:
     remote = master if master and master.startswith("sc://") else None
     if remote is None and master is None and os.environ.get("SPARK_REMOTE"):
         remote = os.environ["SPARK_REMOTE"]
-    active = SparkSession.getActiveSession() if remote is None and master is None else None
+    # A session this process already runs (a notebook's, a test module's) is used as it is:
+    # `getOrCreate` would hand it back anyway, and it is not ours to stop.
+    active = SparkSession.getActiveSession() if remote is None else None
     if active is not None:
         return active, None, False
     try:
