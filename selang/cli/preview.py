@@ -75,7 +75,7 @@ def render_text(result: Preview) -> str:
     name = result.campaign or "(no id)"
     rows: list[tuple[str, int, str, str]] = [("targeted", result.targeted, "", "")]
     left = result.targeted - result.excluded
-    rows.append(("after exclusions", left, _n(result.excluded), _note(result.targeted, left)))
+    rows.append(("after exclusions", left, _n(result.excluded), ""))
     for count in result.rules:
         removed = left - count.remaining
         rows.append(

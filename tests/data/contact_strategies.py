@@ -235,3 +235,26 @@ __all__ = [
     "row_values",
     "rules_for",
 ]
+
+
+# --- every rule on every value --------------------------------------------------------------
+
+
+def every_rule(field: str) -> list[Rule]:
+    """Each operator with each pool constant (as written and, for dates, as JSON text), `in`
+    and `not_in` with one constant and with two of different kinds, `between` with every pair
+    of one kind and some of two: every kind clash, bound and wildcard is in it."""
+    constants: list[Any] = [v for kind in KINDS for v in POOLS[kind]]
+    constants += [v.text for v in constants if isinstance(v, Date | DateTime)]
+    rules = [Rule(field, "is_null", flag, SPAN) for flag in (True, False)]
+    for op in ("eq", "neq", "gt", "gte", "lt", "lte"):
+        rules += [Rule(field, op, c, SPAN) for c in constants]
+    for op in ("in", "not_in"):
+        rules += [Rule(field, op, (c,), SPAN) for c in constants]
+        rules += [
+            Rule(field, op, (a, b), SPAN) for a, b in zip(constants, constants[7:], strict=False)
+        ]
+    rules += [Rule(field, "between", (a, b), SPAN) for a in constants for b in constants]
+    for op in TEXT_OPERATORS:
+        rules += [Rule(field, op, s, SPAN) for s in POOLS["string"]]
+    return rules

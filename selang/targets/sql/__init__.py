@@ -9,8 +9,9 @@ from __future__ import annotations
 from selang.semantic.model import Selection
 
 from .dialects import DIALECTS, to_sql
+from .funnel import funnel
 from .predicate import rule_predicate
-from .queries import funnel, select_contacts
+from .queries import select_contacts
 from .table import ContactsTable
 
 NAME = "sql"

@@ -6,6 +6,7 @@ with their offset, so each engine reads the value §2 means.
 
 from __future__ import annotations
 
+import functools
 from decimal import Decimal
 
 from sqlglot import exp
@@ -31,10 +32,10 @@ def literal(value: Scalar) -> exp.Expression:
     if isinstance(value, Decimal):
         return _decimal(value)
     if isinstance(value, Date):
-        return exp.cast(exp.Literal.string(value.value.isoformat()), exp.DataType.build("DATE"))
+        return exp.cast(exp.Literal.string(value.value.isoformat()), data_type("DATE"), copy=False)
     if isinstance(value, DateTime):
         text = value.value.isoformat(sep=" ")
-        return exp.cast(exp.Literal.string(text), exp.DataType.build("TIMESTAMPTZ"))
+        return exp.cast(exp.Literal.string(text), data_type("TIMESTAMPTZ"), copy=False)
     return exp.Literal.string(value)
 
 
@@ -45,9 +46,19 @@ def _decimal(value: Decimal) -> exp.Expression:
     scale = len(fraction)
     precision = min(max(len(whole.lstrip("0")) + scale, scale + 1, 1), MAX_PRECISION)
     scale = min(scale, precision)
-    to = exp.DataType.build(f"DECIMAL({precision}, {scale})")
-    return exp.cast(exp.Literal.string(text), to)
+    to = data_type(f"DECIMAL({precision}, {scale})")
+    return exp.cast(exp.Literal.string(text), to, copy=False)
 
 
 def column_type(kind: str) -> exp.DataType:
-    return exp.DataType.build(SQL_TYPES[kind])
+    return data_type(SQL_TYPES[kind])
+
+
+def data_type(text: str) -> exp.DataType:
+    """A fresh node of the type `text` names (parsed once per spelling)."""
+    return _parsed_type(text).copy()
+
+
+@functools.lru_cache(maxsize=256)
+def _parsed_type(text: str) -> exp.DataType:
+    return exp.DataType.build(text)

@@ -52,11 +52,11 @@ def atom_predicate(atom: Atom, table: ContactsTable, qualifier: str | None) -> e
     op, arg = atom.op, atom.arg
     if op == "is_null":
         nulls = exp.Is(this=col, expression=exp.null())
-        return nulls if arg is True else exp.not_(nulls)
+        return nulls if arg is True else exp.not_(nulls, copy=False)
     kind = table.kind(atom.field) or _assumed_kind(atom)
     if op in ("starts_with", "ends_with", "contains"):
         return _text(op, col, arg) if kind == "string" else exp.false()
-    not_null = exp.not_(exp.Is(this=col.copy(), expression=exp.null()))
+    not_null = exp.not_(exp.Is(this=col.copy(), expression=exp.null()), copy=False)
     if op in ("eq", "neq"):
         if arg[0] != kind:
             return exp.false() if op == "eq" else not_null
@@ -67,7 +67,7 @@ def atom_predicate(atom: Atom, table: ContactsTable, qualifier: str | None) -> e
         if not members:
             return exp.false() if op == "in" else not_null
         test: exp.Expression = exp.In(this=col, expressions=members)
-        return _known(test if op == "in" else exp.not_(test))
+        return _known(test if op == "in" else exp.not_(test, copy=False))
     if kind == "boolean":  # booleans have no order
         return exp.false()
     if op == "between":
