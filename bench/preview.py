@@ -63,7 +63,9 @@ COPY (
 HAND_WRITTEN = """
 import duckdb, sys
 path = sys.argv[1]
-print(duckdb.connect().execute(f'''
+con = duckdb.connect()
+con.execute("SET enable_progress_bar = false")
+print(con.execute(f'''
 SELECT count(DISTINCT contact_id) FROM read_parquet('{path}')
 WHERE list_id IN ('list_lapsed_2023', 'list_123abc')
   AND phone_verified = true AND line_type <> 'blocked'

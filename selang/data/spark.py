@@ -136,9 +136,15 @@ def source_format(source: str) -> str | None:
     ext = os.path.splitext(source.rstrip("/"))[1]
     if ext.lower() in FORMATS:
         return FORMATS[ext.lower()]
+    if os.path.isfile(source):
+        known = ", ".join(sorted(FORMATS))
+        raise DataError(f"`{source}` is not a contacts file spark reads here ({known})")
     if os.path.isdir(source):
-        found = {FORMATS.get(os.path.splitext(n)[1].lower()) for n in os.listdir(source)}
+        names = os.listdir(source)
+        found = {FORMATS.get(os.path.splitext(n)[1].lower()) for n in names}
         found.discard(None)
+        if not found and any(os.path.isdir(os.path.join(source, n)) for n in names):
+            return "parquet"  # a partitioned dataset: `state=CA/part-0.parquet`, …
         if len(found) != 1:
             raise DataError(f"folder `{source}` holds no single one of .parquet, .csv, .json")
         return found.pop()

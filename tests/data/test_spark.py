@@ -159,7 +159,8 @@ def test_spark_master_needs_the_spark_engine(capsys):
 
 def test_source_format_by_extension_folder_or_catalogue(tmp_path):
     """Paths are read by their extension (a glob's too), a local folder by its files' format,
-    a lake URI as Parquet, and a bare dotted name is a catalogue table."""
+    a lake URI as Parquet, and a bare dotted name is a catalogue table; a local file of
+    another format is refused."""
     from selang.data import DataError
     from selang.data.spark import source_format
 
@@ -170,6 +171,9 @@ def test_source_format_by_extension_folder_or_catalogue(tmp_path):
     assert source_format(str(tmp_path)) == "csv"
     assert source_format("s3a://bucket/contacts/") == "parquet"
     assert source_format("crm.contacts") is None
+    (tmp_path / "crm.duckdb").write_bytes(b"")
+    with pytest.raises(DataError, match="not a contacts file spark reads"):
+        source_format(str(tmp_path / "crm.duckdb"))
     (tmp_path / "part-1.parquet").write_bytes(b"")
     with pytest.raises(DataError, match="holds no single one"):
         source_format(str(tmp_path))
