@@ -15,6 +15,7 @@ from selang.core.diagnostics import Diagnostic, has_errors
 from selang.data import DataError, Runner
 
 if TYPE_CHECKING:
+    from selang.checks.config import Config
     from selang.data.preview import Preview
     from selang.semantic.model import Selection
 
@@ -34,12 +35,14 @@ def open_runner(
 
         return DuckDBRunner(source, table)
     if engine == "spark":
-        try:
-            from selang.data import spark
+        import importlib
 
-            return spark.SparkRunner(source, table, master=master)
-        except ModuleNotFoundError as exc:
-            if exc.name and (exc.name == "pyspark" or exc.name.startswith(("pyspark.", "selang."))):
+        try:
+            spark = importlib.import_module("selang.data.spark")
+            return spark.SparkRunner(source, table, master=master)  # type: ignore[no-any-return]
+        except ImportError as exc:
+            missing = exc.name or ""
+            if missing.split(".")[0] == "pyspark" or missing.startswith("selang.data"):
                 raise DataError(f"`--engine spark` needs pyspark: {SPARK_EXTRA}") from None
             raise
     raise DataError(f"unknown engine `{engine}` (engines: {', '.join(ENGINES)})")
@@ -55,7 +58,8 @@ class PreviewRun:
     problem: str | None = None  # a message that stopped the run (exit 2)
 
 
-def _config_for(path: str):  # type: ignore[no-untyped-def]
+def _config_for(path: str) -> Config:
+    """The settings nearest to `path` (its `[tool.selang.contacts]` and `fields`)."""
     from selang.checks.config import Finder
 
     return Finder().for_file(path)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 import attrs
@@ -15,6 +15,8 @@ import attrs
 from selang.core.diagnostics import Severity
 
 FIELD_TYPES = ("string", "number", "boolean", "date", "datetime")
+# Syntax errors are never silenced: a file that does not parse has not been checked at all.
+UNSILENCEABLE = "SEL001"
 CODE_PREFIX = re.compile(r"[A-Z]+[0-9]*")
 _SEVERITIES = {s.value: s for s in Severity}
 
@@ -40,12 +42,35 @@ class Config:
 
     def enabled(self, code: str) -> bool:
         """Ruff's rule: the longest matching prefix decides; on a tie `ignore` wins."""
+        if code == UNSILENCEABLE:
+            return True
         chosen = max((len(p) for p in self.select if code.startswith(p)), default=-1)
         dropped = max((len(p) for p in self.ignore if code.startswith(p)), default=-1)
         return chosen > dropped
 
     def severity_of(self, code: str, default: Severity) -> Severity:
         return self.severity.get(code, default)
+
+    def check_codes(self, known: Collection[str]) -> None:
+        """Refuse a `select`, `ignore` or `severity` entry that names no installed rule: a typo
+        such as `select = ["SE014"]` would otherwise turn every check off."""
+        prefix = "tool.selang." if os.path.basename(self.source or "") == "pyproject.toml" else ""
+        entries = [("select", c) for c in self.select if c] + [("ignore", c) for c in self.ignore]
+        for key, code in entries:
+            if not any(k.startswith(code) for k in known):
+                _unknown_code(code, f"`{prefix}{key}` in `{_shown(str(self.source))}`", known)
+        for code in self.severity:
+            if code not in known:
+                where = f"`{prefix}severity` in `{_shown(str(self.source))}`"
+                _unknown_code(code, where, known)
+
+
+def _unknown_code(code: str, where: str, known: Collection[str]) -> None:
+    import difflib
+
+    close = difflib.get_close_matches(code, sorted(known), n=1)
+    hint = f" (did you mean `{close[0]}`?)" if close else " (`selang rule --all` lists them)"
+    raise ConfigError(f"{where}: `{code}` is no rule code{hint}")
 
 
 DEFAULT = Config()
@@ -70,8 +95,12 @@ def parse(table: Mapping[str, Any], source: str, prefix: str = "") -> Config:
     for key, raw in table.items():
         where = f"`{prefix}{key}` in `{_shown(source)}`"
         if key not in _KEYS:
+            import difflib
+
             known = ", ".join(f"`{k}`" for k in _KEYS)
-            raise ConfigError(f"unknown key {where} (known: {known})")
+            close = difflib.get_close_matches(str(key), list(_KEYS), n=1)
+            hint = f"did you mean `{close[0]}`? " if close else ""
+            raise ConfigError(f"unknown key {where} ({hint}known: {known})")
         values[_KEYS[key]] = _VALIDATE[key](raw, where)
     return Config(**values)
 
@@ -98,10 +127,13 @@ def _severity(raw: Any, where: str) -> dict[str, Severity]:
     for code, level in raw.items():
         if not CODE_PREFIX.fullmatch(code):
             raise ConfigError(f"{where}: `{code}` is not a rule code")
-        if level not in _SEVERITIES:
+        if not isinstance(level, str) or level not in _SEVERITIES:
             raise ConfigError(
-                f"{where}: severity of `{code}` must be `error`, `warning` or `info`, not `{level}`"
+                f"{where}: severity of `{code}` must be `error`, `warning` or `info`, "
+                f"not `{level!r}`"
             )
+        if code == UNSILENCEABLE and level != Severity.ERROR.value:
+            raise ConfigError(f"{where}: `{code}` (syntax error) is always an error")
         out[code] = _SEVERITIES[level]
     return out
 
@@ -168,6 +200,10 @@ def read_file(path: str) -> Config | None:
         raise ConfigError(f"cannot read `{_shown(path)}`: {exc.strerror}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"`{_shown(path)}` is not valid TOML: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"`{_shown(path)}` is not UTF-8 text (byte {exc.start + 1} cannot be read)"
+        ) from None
     if os.path.basename(path) == "pyproject.toml":
         tool = data.get("tool", {})
         if not isinstance(tool, dict) or "selang" not in tool:

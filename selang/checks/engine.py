@@ -42,6 +42,7 @@ class Session:
     _suppressions: dict[str, list[Suppression]] = attrs.Factory(dict)
     _used: set[tuple[str, str, int, int]] = attrs.Factory(set)
     _roots: dict[str, Config] = attrs.Factory(dict)
+    _codes_checked: set[str] = attrs.Factory(set)
     # Plugin load failures are reported once per run: by the session of the run's first file.
     report_failures: bool = True
     # How a file with suppressions is read again (an editor's unsaved text comes first).
@@ -61,6 +62,10 @@ class Session:
         config = self.finder.for_file(path)
         self._roots[path] = config
         reg = registry()
+        if config.source is not None and config.source not in self._codes_checked:
+            known = {entry.code for entry in reg.policies} | {f.found.name for f in reg.failures}
+            config.check_codes(known)
+            self._codes_checked.add(config.source)
         front_end = tuple(front_end)
         found = list(front_end)
         if self.report_failures:

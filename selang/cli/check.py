@@ -149,8 +149,13 @@ def run_compile(args: argparse.Namespace) -> int:
         sys.stderr.write(text.render(result.diagnostics))
     if args.target == "sql":
         from selang.app.preview import compile_sql
+        from selang.targets.sql import SQLTargetError
 
-        sys.stdout.write(compile_sql(result.selection, args.dialect, args.table))
+        try:
+            sys.stdout.write(compile_sql(result.selection, args.dialect, args.table))
+        except SQLTargetError as exc:
+            sys.stderr.write(f"selang: {exc}\n")
+            return USAGE
         return OK
     sys.stdout.write(targets.get(args.target).render(result.selection))
     return OK

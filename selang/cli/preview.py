@@ -77,9 +77,9 @@ def render_text(result: Preview) -> str:
     left = result.targeted - result.excluded
     rows.append(("after exclusions", left, _n(result.excluded), ""))
     for count in result.rules:
-        removed = left - count.remaining
+        gone = left - count.remaining
         rows.append(
-            (rule_text(count.rule), count.remaining, _n(removed), _note(left, count.remaining))
+            (rule_text(count.rule), count.remaining, _n(gone), _note(left, count.remaining))
         )
         left = count.remaining
     rows.append(("selected", result.selected, "", ""))

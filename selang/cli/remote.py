@@ -105,6 +105,16 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     flush.set_defaults(run=run_webhook_flush)
 
 
+def _seconds(text: str) -> float:
+    from selang.remote.errors import ConfigError
+    from selang.remote.settings import env_number
+
+    try:
+        return env_number("--timeout", text, unit=" of seconds")
+    except ConfigError as exc:
+        raise argparse.ArgumentTypeError(exc.message) from None
+
+
 def _rate(text: str) -> float:
     try:
         value = float(text)
@@ -144,6 +154,12 @@ def _connection_options(p: argparse.ArgumentParser) -> None:
         help="pace requests at R per second from the start (default: $SELANG_RATE_LIMIT; "
         "without it the pace is learned from the server's 429 answers)",
     )
+    p.add_argument(
+        "--timeout",
+        type=_seconds,
+        metavar="SECONDS",
+        help="stop the whole command after this long (default: $SELANG_TIMEOUT, else 120)",
+    )
     p.add_argument("--sandbox", action="store_true", help="run against the embedded sandbox")
 
 
@@ -162,10 +178,16 @@ def _state_dir(args: argparse.Namespace) -> Path:
 
 def _preflight(args: argparse.Namespace) -> None:
     """Fail on configuration (exit 2) before reading any file or opening any connection."""
-    from selang.remote.settings import cxone_from, rate_limit_from, retry_policy_from
+    from selang.remote.settings import (
+        cxone_from,
+        rate_limit_from,
+        retry_policy_from,
+        timeouts_from,
+    )
 
     retry_policy_from(os.environ)
     rate_limit_from(os.environ)
+    timeouts_from(os.environ)
     if not args.sandbox:
         cxone_from(
             os.environ,
@@ -183,12 +205,15 @@ def _connect(args: argparse.Namespace, campaigns: Sequence[str] = ()) -> Iterato
     The embedded sandbox is for trying selang on one's own files, so the `campaigns` about to
     be planned or applied are created in it (as realistic seed documents) when missing.
     """
+    import attrs
+
     from selang.remote.client import CxoneClient
     from selang.remote.settings import (
         CxoneSettings,
         cxone_from,
         rate_limit_from,
         retry_policy_from,
+        timeouts_from,
     )
 
     env = os.environ
@@ -203,6 +228,8 @@ def _connect(args: argparse.Namespace, campaigns: Sequence[str] = ()) -> Iterato
             basic_auth=args.basic_auth,
             rate_limit=args.rate_limit,
         )
+        if getattr(args, "timeout", None) is not None:
+            settings = attrs.evolve(settings, run_timeout=args.timeout)
         with CxoneClient(settings, policy=policy, workers=workers) as client:
             yield client
         return
@@ -216,7 +243,11 @@ def _connect(args: argparse.Namespace, campaigns: Sequence[str] = ()) -> Iterato
     sandbox_dir.mkdir(parents=True, exist_ok=True)
     with sandbox.running(state_dir=sandbox_dir, port=0, campaigns=campaigns) as box:
         rate = args.rate_limit if args.rate_limit is not None else rate_limit_from(env)
-        settings = CxoneSettings(box.url, box.client_id, box.client_secret, rate_limit=rate)
+        settings = CxoneSettings(
+            box.url, box.client_id, box.client_secret, rate_limit=rate, **timeouts_from(env)
+        )
+        if getattr(args, "timeout", None) is not None:
+            settings = attrs.evolve(settings, run_timeout=args.timeout)
         with CxoneClient(settings, policy=policy, workers=workers) as client:
             yield client
 
@@ -271,6 +302,8 @@ def _handle_errors(fn: Any) -> Any:
         import sqlite3
 
         from selang.remote.errors import ConfigError, RemoteError
+        from selang.state.db import TrailError
+        from selang.state.keys import AuditKeyError
 
         try:
             return int(fn(args))
@@ -282,6 +315,9 @@ def _handle_errors(fn: Any) -> Any:
             return REMOTE
         except sqlite3.Error as exc:
             _err(f"cannot use the state database in `{_state_dir(args)}`: {exc}")
+            return USAGE
+        except (TrailError, AuditKeyError) as exc:
+            _err(str(exc))
             return USAGE
         except OSError as exc:
             if exc.filename is None:  # not a file problem (requests' errors are OSErrors too)
@@ -511,9 +547,13 @@ def run_import(args: argparse.Namespace) -> int:
 def run_audit_log(args: argparse.Namespace) -> int:
     import json
 
-    from selang.state import audit
+    from selang.state import audit, db
 
-    records = audit.records(_state_dir(args))
+    state_dir = _state_dir(args)
+    if not db.exists(state_dir):
+        print(f"selang: there is no audit trail at `{db.db_path(state_dir)}`", file=sys.stderr)
+        return 1
+    records = audit.records(state_dir)
     if args.format == "json":
         print(json.dumps([r.to_json() for r in records], indent=2, ensure_ascii=False))
         return OK
@@ -533,13 +573,21 @@ def run_audit_verify(args: argparse.Namespace) -> int:
     from selang.state import audit
 
     state_dir = _state_dir(args)
-    problems = audit.verify(state_dir)
-    if not problems:
-        print(f"audit trail intact: {len(audit.records(state_dir))} record(s)")
-        return OK
-    for p in problems:
-        print(f"audit trail broken: {p.message}")
-    return 1
+    found = audit.inspect(state_dir)
+    for note in found.notes:
+        print(f"note: {note}")
+    if found.problems:
+        for p in found.problems:
+            print(f"audit trail broken: {p.message}")
+        return 1
+    if found.records == 0 and not found.proven:
+        print(
+            "audit trail holds 0 records, and without the audit key it cannot be shown "
+            "that it was created empty"
+        )
+        return 1
+    print(f"audit trail intact: {found.records} record(s)")
+    return OK
 
 
 # --- webhooks -----------------------------------------------------------------------------------

@@ -65,7 +65,7 @@ class DuckDBRunner:
             else:
                 self.con = duckdb.connect()
                 self._files(source, table)
-            self.con.execute("SET TimeZone = 'UTC'")
+            _settings(self.con)
         except duckdb.Error as exc:
             raise DataError(f"cannot read `{source}`: {_first_line(exc)}") from None
 
@@ -78,7 +78,7 @@ class DuckDBRunner:
         runner.source, runner.table, runner._duckdb = table, table, duckdb
         runner.progress = False
         runner.con = con
-        con.execute("SET TimeZone = 'UTC'")
+        _settings(con)
         return runner
 
     def _database(self, path: str, table: str) -> Any:
@@ -170,6 +170,14 @@ class _Progress:
         if self.shown:
             sys.stderr.write("\r" + " " * 28 + "\r")
             sys.stderr.flush()
+
+
+def _settings(con: Any) -> None:
+    """A date-time without an offset is UTC, as §2 reads it. DuckDB tracks a query's progress
+    but never prints its own bar: it would write to stdout, into `--format json`."""
+    con.execute("SET TimeZone = 'UTC'")
+    con.execute("SET enable_progress_bar = true")
+    con.execute("SET enable_progress_bar_print = false")
 
 
 def _first_line(exc: BaseException) -> str:

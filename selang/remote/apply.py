@@ -73,7 +73,13 @@ class Engine:
         self.force = force
         self.notify = notify  # queue a CRM event with each audit record
         self._record_lock = threading.Lock()
-        self._journal: Any = None  # audit.Journal, opened with the first applied change
+        self._journal: Any = None  # audit.Journal; reopened after `close` if more changes come
+        if state_dir is not None:
+            from selang.state import audit
+
+            # Before any request: a state database that cannot take a record stops the run
+            # here, not after a PATCH has changed the campaign.
+            self._journal = audit.Journal(state_dir)
         self._read: dict[str, dict[str, Any]] = {}  # documents `read_plan` fetched, by id
 
     def close(self) -> None:
@@ -132,6 +138,8 @@ class Engine:
                 theirs=exc.theirs,
             )
         except RemoteError as exc:
+            if exc.ends_run:
+                raise
             outcome = Outcome(
                 desired.campaign_id,
                 desired.source,
@@ -191,6 +199,7 @@ class Engine:
                     what = "the outcome is unknown" if maybe_applied else "still throttled"
                     raise GaveUp(f"gave up after {budget.attempts} attempts: {what}")
                 client.stats.add(retries=1)
+                wait = client.budget.cap(wait, f"retrying campaign `{cid}`")
                 if reply.kind == "throttled":
                     client.limiter.pause(wait)
                 else:

@@ -7,6 +7,7 @@ request fetches a fresh token (once, however many threads saw the 401).
 from __future__ import annotations
 
 import base64
+import functools
 import threading
 from typing import TYPE_CHECKING
 from urllib.parse import quote, quote_plus, urljoin, urlsplit
@@ -15,7 +16,8 @@ import requests
 import requests.auth
 
 from selang.remote import wire
-from selang.remote.errors import AuthError, GaveUp, describe_failure
+from selang.remote.deadline import RunBudget, within
+from selang.remote.errors import AuthError, RemoteError, TokenUnavailable, describe_failure
 from selang.remote.retry import Clock, RetryPolicy, SystemClock
 
 if TYPE_CHECKING:
@@ -30,12 +32,16 @@ class TokenProvider(requests.auth.AuthBase):
         *,
         policy: RetryPolicy | None = None,
         clock: Clock | None = None,
+        budget: RunBudget | None = None,
     ) -> None:
         self._settings = settings
         self._session = session
         self._policy = policy or RetryPolicy()
         self._clock = clock or SystemClock()
+        self._budget = budget or RunBudget(None, self._clock.monotonic)
         self._lock = threading.Lock()
+        # A fetch that failed is not tried again by every worker in turn: they all get it.
+        self._failure: RemoteError | None = None
         self._token: str | None = None
         self._refresh_at = 0.0
         self.requests_made = 0
@@ -50,8 +56,14 @@ class TokenProvider(requests.auth.AuthBase):
 
     def token(self) -> str:
         with self._lock:
+            if self._failure is not None:
+                raise self._failure
             if self._token is None or self._clock.monotonic() >= self._refresh_at:
-                self._token, lifetime = self._fetch()
+                try:
+                    self._token, lifetime = self._fetch()
+                except RemoteError as exc:
+                    self._failure = exc
+                    raise
                 # refresh a little early so a request never leaves with a token about to expire
                 margin = min(30.0, lifetime / 10)
                 self._refresh_at = self._clock.monotonic() + lifetime - margin
@@ -94,8 +106,8 @@ class TokenProvider(requests.auth.AuthBase):
                 retry_after = resp.headers.get("Retry-After")
             wait = budget.next_wait(retry_after)
             if wait is None:
-                raise GaveUp(f"gave up getting a token: {problem}")
-            self._clock.sleep(wait)
+                raise TokenUnavailable(f"gave up getting a token: {problem}")
+            self._clock.sleep(self._budget.cap(wait, "waiting for a token"))
 
     def _post_same_origin(
         self, form: dict[str, str], auth: requests.auth.AuthBase | None
@@ -104,9 +116,8 @@ class TokenProvider(requests.auth.AuthBase):
         `requests` would re-send the form body, and so the secret, to any host a 307 names."""
         url = self.token_url
         for _ in range(MAX_REDIRECTS + 1):
-            resp = self._session.post(
-                url, data=form, auth=auth, timeout=self._settings.timeouts, allow_redirects=False
-            )
+            limit = self._budget.cap(self._settings.exchange_timeout, "getting a token")
+            resp = within(limit, functools.partial(self._post, url, form, auth))
             location = resp.headers.get("Location")
             if not resp.is_redirect or location is None:
                 return resp
@@ -118,6 +129,14 @@ class TokenProvider(requests.auth.AuthBase):
                     status=resp.status_code,
                 )
         raise AuthError(f"the token endpoint redirected more than {MAX_REDIRECTS} times")
+
+    def _post(
+        self, url: str, form: dict[str, str], auth: requests.auth.AuthBase | None
+    ) -> requests.Response:
+        timeouts = self._settings.timeouts
+        return self._session.post(
+            url, data=form, auth=auth, timeout=timeouts, allow_redirects=False
+        )
 
 
 MAX_REDIRECTS = 3

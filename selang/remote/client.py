@@ -16,6 +16,7 @@ import requests.adapters
 
 from selang.remote import wire
 from selang.remote.auth import TokenProvider, secret_forms, server_message
+from selang.remote.deadline import RunBudget, within
 from selang.remote.errors import AuthError, GaveUp, RemoteError, describe_failure
 from selang.remote.ratelimit import RateLimiter
 from selang.remote.retry import Clock, RetryPolicy, SystemClock
@@ -74,7 +75,10 @@ class CxoneClient:
         self.session.mount("https://", adapter)
         self.session.headers["Accept"] = "application/json"
         self.session.headers["User-Agent"] = "selang"
-        self.auth = TokenProvider(settings, self.session, policy=self.policy, clock=self.clock)
+        self.budget = RunBudget(settings.run_timeout, self.clock.monotonic)
+        self.auth = TokenProvider(
+            settings, self.session, policy=self.policy, clock=self.clock, budget=self.budget
+        )
 
     def close(self) -> None:
         self.session.close()
@@ -176,15 +180,20 @@ class CxoneClient:
         if body is not None:
             data = wire.dumps(body).encode("utf-8")
             all_headers["Content-Type"] = "application/json"
+        self.auth.token()  # fetched here, not inside the bounded exchange below
+        limit = self.budget.cap(self.settings.exchange_timeout, f"before {method} {path}")
         self.stats.add(requests=1)
         sent_at = self.clock.monotonic()
-        resp = self.session.request(
-            method,
-            self.settings.instance_url + path,
-            data=data,
-            headers=all_headers,
-            auth=self.auth,
-            timeout=self.settings.timeouts,
+        resp = within(
+            limit,
+            lambda: self.session.request(
+                method,
+                self.settings.instance_url + path,
+                data=data,
+                headers=all_headers,
+                auth=self.auth,
+                timeout=self.settings.timeouts,
+            ),
         )
         if resp.status_code == 429:
             # everyone waits and the pace is learned here; the caller still counts its attempt
@@ -214,6 +223,7 @@ class CxoneClient:
             if wait is None:
                 raise GaveUp(f"gave up after {budget.attempts} attempts: {problem}")
             self.stats.add(retries=1)
+            wait = self.budget.cap(wait, f"retrying {method} {path}")
             if throttled:
                 self.limiter.pause(wait)  # everyone waits, this worker included (in _send)
             else:

@@ -7,6 +7,7 @@ left stays pending for the next run or `selang webhook flush`.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import time
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import attrs
 
+from selang.remote.deadline import within
 from selang.remote.errors import describe_failure
 from selang.remote.settings import CrmSettings
 from selang.state import outbox
@@ -70,14 +72,18 @@ def flush(state_dir: Path, crm: CrmSettings, *, budget: float = 10.0) -> Deliver
                 break
             body = event.payload.encode("utf-8")
             headers = headers_for(crm, event.event_id, body, time.time())
+            left = budget - (time.monotonic() - started)
+            post = functools.partial(
+                session.post,
+                str(crm.webhook_url),
+                data=body,
+                headers=headers,
+                timeout=(crm.connect_timeout, crm.read_timeout),
+                allow_redirects=False,
+            )
             try:
-                resp = session.post(
-                    str(crm.webhook_url),
-                    data=body,
-                    headers=headers,
-                    timeout=(crm.connect_timeout, crm.read_timeout),
-                    allow_redirects=False,
-                )
+                # a CRM that trickles its answer is cut off when the budget is spent
+                resp = within(left, post)
             except requests.RequestException as exc:
                 error = f"CRM webhook unreachable: {describe_failure(exc)}"
             else:

@@ -10,6 +10,7 @@ class RemoteError(Exception):
     """The server refused, or we gave up; the command exits 3."""
 
     exit_code = 3
+    ends_run = False  # true: no later campaign can fare better, so the command stops
 
     def __init__(self, message: str, *, status: int | None = None) -> None:
         super().__init__(message)
@@ -20,9 +21,17 @@ class RemoteError(Exception):
 class AuthError(RemoteError):
     """The token endpoint refused us, or a fresh token was refused too (second 401)."""
 
+    ends_run = True
+
 
 class GaveUp(RemoteError):
     """Attempts or the overall deadline ran out."""
+
+
+class TokenUnavailable(GaveUp):
+    """No token could be had within the retry budget: every campaign would fail the same way."""
+
+    ends_run = True
 
 
 class ConfigError(Exception):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -24,6 +25,8 @@ class CxoneSettings:
     read_timeout: float = 30.0
     scope: str = SCOPE
     rate_limit: float | None = None  # requests per second to pace at from the start
+    exchange_timeout: float = 30.0  # one whole request and its answer, however it trickles
+    run_timeout: float | None = 120.0  # the whole command (`--timeout`)
 
     @property
     def timeouts(self) -> tuple[float, float]:
@@ -98,13 +101,20 @@ def rate_limit_from(env: Mapping[str, str]) -> float | None:
     raw = env.get("SELANG_RATE_LIMIT")
     if not raw:
         return None
+    return env_number("SELANG_RATE_LIMIT", raw, unit=" of requests per second")
+
+
+def env_number(var: str, raw: str, *, unit: str = "", zero: bool = False) -> float:
+    """A setting's number: finite and positive (or zero, where `zero` allows it). `nan`, `inf`
+    and negative values are refused, never passed on to a timeout or a wait."""
     try:
-        rate = float(raw)
+        number = float(raw)
     except ValueError:
-        raise ConfigError(f"`SELANG_RATE_LIMIT` must be a number, not `{raw}`") from None
-    if not rate > 0:
-        raise ConfigError("`SELANG_RATE_LIMIT` must be more than 0 requests per second")
-    return rate
+        raise ConfigError(f"`{var}` must be a number{unit}, not `{raw}`") from None
+    if not math.isfinite(number) or number < 0 or (number == 0 and not zero):
+        least = "0 or more" if zero else "more than 0"
+        raise ConfigError(f"`{var}` must be a finite number{unit}, {least}, not `{raw}`")
+    return number
 
 
 def crm_from(env: Mapping[str, str]) -> CrmSettings:
@@ -134,26 +144,21 @@ def retry_policy_from(env: Mapping[str, str]) -> RetryPolicy:
         raw = env.get(var)
         if not raw:
             continue
-        try:
-            number = float(raw)
-        except ValueError:
-            raise ConfigError(f"`{var}` must be a number, not `{raw}`") from None
-        if number < 0:
-            raise ConfigError(f"`{var}` must not be negative")
+        number = env_number(var, raw, zero=True)
         values[field] = int(number) if isinstance(getattr(default, field), int) else number
     return attrs.evolve(default, **values)
 
 
 def timeouts_from(env: Mapping[str, str]) -> dict[str, float]:
+    """The time bounds the environment sets (seconds; see docs/apply.md)."""
     out = {}
     for var, field in (
         ("SELANG_CONNECT_TIMEOUT", "connect_timeout"),
         ("SELANG_READ_TIMEOUT", "read_timeout"),
+        ("SELANG_EXCHANGE_TIMEOUT", "exchange_timeout"),
+        ("SELANG_TIMEOUT", "run_timeout"),
     ):
         raw = env.get(var)
         if raw:
-            try:
-                out[field] = float(raw)
-            except ValueError:
-                raise ConfigError(f"`{var}` must be a number of seconds, not `{raw}`") from None
+            out[field] = env_number(var, raw, unit=" of seconds")
     return out

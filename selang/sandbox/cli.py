@@ -58,7 +58,10 @@ def build_parser() -> argparse.ArgumentParser:
     add = parser.add_argument
     add("--host", default=opts.DEFAULT_HOST, help="address to bind (default: %(default)s)")
     add(
-        "--port", type=int, default=opts.DEFAULT_PORT, help="port, 0 for any (default: %(default)s)"
+        "--port",
+        type=_port,
+        default=opts.DEFAULT_PORT,
+        help="port, 0 for any (default: %(default)s)",
     )
     add(
         "--state-dir",
@@ -168,6 +171,13 @@ def to_options(args: argparse.Namespace) -> opts.Options:
         drop_next_patches=args.drop_next_patches,
         access_log=not args.quiet,
     )
+
+
+def _port(text: str) -> int:
+    """A TCP port: a whole number from 0 (any free port) to 65535."""
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"must be a port from 0 to 65535, not `{text}`")
+    return int(text)
 
 
 def cli_main(argv: Sequence[str]) -> int:

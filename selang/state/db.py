@@ -1,9 +1,16 @@
-"""Opening `<state-dir>/selang.db`: WAL, `synchronous=FULL`, schema created on first use."""
+"""Opening `<state-dir>/selang.db`: WAL, `synchronous=FULL`, schema created on first use.
+
+The folder is created 0700 and the database 0600 (SQLite gives its WAL files the database's
+mode). Readers (`audit log`, `audit verify`) open an existing database only, so looking at a
+folder without a trail creates nothing there.
+"""
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
+from urllib.parse import quote
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS audit (
@@ -20,12 +27,21 @@ CREATE TABLE IF NOT EXISTS audit (
     latency_ms     INTEGER NOT NULL,
     attempts       INTEGER NOT NULL,
     prev_hash      TEXT NOT NULL,
-    hash           TEXT NOT NULL
+    hash           TEXT NOT NULL,
+    compliant      INTEGER,
+    event_id       TEXT,
+    scheme         TEXT NOT NULL DEFAULT 'sha256'
 );
 CREATE TABLE IF NOT EXISTS chain_head (
     id   INTEGER PRIMARY KEY CHECK (id = 1),
     seq  INTEGER NOT NULL,
     hash TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS trail (
+    id         INTEGER PRIMARY KEY CHECK (id = 1),
+    created_at TEXT NOT NULL,
+    legacy     INTEGER NOT NULL,
+    proof      TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS outbox (
     event_id     TEXT PRIMARY KEY,
@@ -38,25 +54,74 @@ CREATE TABLE IF NOT EXISTS outbox (
 );
 CREATE INDEX IF NOT EXISTS outbox_pending ON outbox (delivered_at, audit_seq);
 """
+# Columns added since the first release, for databases written by it.
+_ADDED = {"compliant": "INTEGER", "event_id": "TEXT", "scheme": "TEXT NOT NULL DEFAULT 'sha256'"}
+
+
+class TrailError(Exception):
+    """The state database is missing or cannot be read; the message says which and where."""
 
 
 def db_path(state_dir: Path) -> Path:
     return state_dir / "selang.db"
 
 
-def connect(state_dir: Path, *, check_same_thread: bool = True) -> sqlite3.Connection:
-    """A connection in autocommit mode; callers open transactions with `BEGIN IMMEDIATE`."""
-    state_dir.mkdir(parents=True, exist_ok=True)
+def exists(state_dir: Path) -> bool:
+    return db_path(state_dir).is_file()
+
+
+def private_folder(folder: Path) -> None:
+    """Create `folder` (and its parents) for state: 0700 when this call creates it."""
+    if not folder.is_dir():
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        os.chmod(folder, 0o700)
+
+
+def connect(
+    state_dir: Path, *, check_same_thread: bool = True, create: bool = True
+) -> sqlite3.Connection:
+    """A connection in autocommit mode; callers open transactions with `BEGIN IMMEDIATE`.
+
+    With `create` false the database must exist (`TrailError` otherwise) and is not changed.
+    """
+    path = db_path(state_dir)
+    if create:
+        private_folder(state_dir)
+        if not path.exists():
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    elif not path.is_file():
+        raise TrailError(f"there is no audit trail at `{path}`")
+    uri = f"file:{quote(str(path.resolve()))}?mode={'rwc' if create else 'rw'}"
     conn = sqlite3.connect(
-        db_path(state_dir),
-        timeout=30.0,
-        isolation_level=None,
-        check_same_thread=check_same_thread,
+        uri, uri=True, timeout=30.0, isolation_level=None, check_same_thread=check_same_thread
     )
-    conn.row_factory = sqlite3.Row
-    conn.execute("PRAGMA journal_mode=WAL")
-    # an audit record that a power cut could lose is not an audit record
-    conn.execute("PRAGMA synchronous=FULL")
-    conn.execute("PRAGMA busy_timeout=30000")
-    conn.executescript(SCHEMA)
+    try:
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA busy_timeout=30000")
+        conn.execute("PRAGMA schema_version").fetchone()  # fails now on a file that is no db
+        if create:
+            conn.execute("PRAGMA journal_mode=WAL")
+            # an audit record that a power cut could lose is not an audit record
+            conn.execute("PRAGMA synchronous=FULL")
+            conn.executescript(SCHEMA)
+            _migrate(conn)
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise TrailError(f"`{path}` is not a readable state database ({exc})") from None
     return conn
+
+
+def tables(conn: sqlite3.Connection) -> set[str]:
+    rows = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+    return {row[0] for row in rows}
+
+
+def columns(conn: sqlite3.Connection, table: str) -> set[str]:
+    return {row[1] for row in conn.execute(f"PRAGMA table_info({table})").fetchall()}
+
+
+def _migrate(conn: sqlite3.Connection) -> None:
+    have = columns(conn, "audit")
+    for name, kind in _ADDED.items():
+        if name not in have:
+            conn.execute(f"ALTER TABLE audit ADD COLUMN {name} {kind}")

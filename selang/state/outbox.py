@@ -28,10 +28,25 @@ class Event:
     delivered_at: str | None
 
 
-def enqueue(conn: sqlite3.Connection, *, audit_seq: int, payload: dict[str, Any]) -> str:
+def new_event_id() -> str:
+    return f"msg_{uuid.uuid4().hex}"
+
+
+def body_of(payload: dict[str, Any]) -> str:
+    """The exact bytes an event sends, as text (the audit check rebuilds them from its record)."""
+    return json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
+
+
+def enqueue(
+    conn: sqlite3.Connection,
+    *,
+    audit_seq: int,
+    payload: dict[str, Any],
+    event_id: str | None = None,
+) -> str:
     """Called inside the caller's transaction."""
-    event_id = f"msg_{uuid.uuid4().hex}"
-    body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
+    event_id = event_id or new_event_id()
+    body = body_of(payload)
     conn.execute(
         "INSERT INTO outbox (event_id, audit_seq, payload, created_at) VALUES (?, ?, ?, ?)",
         (event_id, audit_seq, body, dt.datetime.now(dt.UTC).isoformat(timespec="seconds")),
@@ -48,6 +63,8 @@ def all_events(state_dir: Path) -> list[Event]:
 
 
 def _select(state_dir: Path, where: str) -> list[Event]:
+    if not db.exists(state_dir):
+        return []  # no trail yet: nothing was ever queued
     conn = db.connect(state_dir)
     try:
         rows = conn.execute(

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import duckdb
+import sqlglot
 from contact_strategies import SQL_TYPES, ContactData, columns, row_values
 from sqlglot import exp
 
@@ -65,3 +66,14 @@ def write_file(data: ContactData, name: str, fmt: str = "PARQUET") -> str:
     )
     con.execute(copy.sql(dialect="duckdb"))
     return path
+
+
+# Dialects `to_sql` rewrites (PostgreSQL's collation and RIGHT, Trino's escaped LIKE): sqlglot
+# reads their SQL back into DuckDB, so the rewrites' meaning is run too.
+REWRITTEN = ("postgres", "trino")
+
+
+def as_duckdb(sql: str, dialect: str) -> str:
+    if dialect == "duckdb":
+        return sql
+    return sqlglot.transpile(sql, read=dialect, write="duckdb")[0]

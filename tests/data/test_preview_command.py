@@ -222,3 +222,83 @@ def test_compile_target_sql_runs_on_duckdb(run, campaign, contacts, tmp_path):
     keys = sorted(row[0] for row in con.execute(out).fetchall())
     con.close()
     assert keys == ["c1", "c5", "c8", "c9"]
+
+
+def test_contacts_columns_come_from_the_settings(run, write, tmp_path):
+    """`[tool.selang.contacts]` renames the list, key and tier columns."""
+    import duckdb
+
+    con = duckdb.connect()
+    con.execute(
+        "COPY (SELECT * FROM (VALUES ('A', '+1', 'vip'), ('A', '+2', NULL), ('B', '+2', NULL)) "
+        f"t(list, phone, band)) TO '{tmp_path / 'phones.csv'}' (FORMAT CSV)"
+    )
+    con.close()
+    write(
+        "pyproject.toml",
+        """
+        [tool.selang.contacts]
+        list-column = "list"
+        key-column = "phone"
+        tier-column = "band"
+        """,
+    )
+    write("p.sel", 'campaign "p" {\n  target "A"\n  exclude "B"\n  priority vip\n}\n')
+    code, out, _ = run("preview", "p.sel", "--contacts", "phones.csv", "--format", "json")
+    assert code == 0
+    found = json.loads(out)[0]
+    assert (found["targeted"], found["excluded"], found["selected"]) == (2, 1, 1)
+    assert (found["tiers"], found["unranked"]) == ([{"tier": "vip", "contacts": 1}], 0)
+
+
+def test_an_unknown_contacts_setting_is_exit_2(run, write, campaign, contacts):
+    contacts("contacts.parquet")
+    write("pyproject.toml", '[tool.selang.contacts]\nkey = "phone"\n')
+    code, _, err = run("preview", "camp.sel", "--contacts", "contacts.parquet")
+    assert code == 2 and "unknown key `key`" in err
+
+
+def test_missing_key_column_is_exit_2(run, write, campaign, contacts):
+    """A source without the key column cannot be previewed: the columns are named."""
+    contacts("contacts.parquet")
+    write("pyproject.toml", '[tool.selang.contacts]\nkey-column = "phone"\n')
+    code, _, err = run("preview", "camp.sel", "--contacts", "contacts.parquet")
+    assert code == 2 and "no column `phone`" in err and "`contact_id`" in err
+
+
+def test_compile_for_bigquery_refuses_a_field_with_a_dot(run, write):
+    """BigQuery would read `a.b` as a path: exit 2 with a message instead of other SQL."""
+    write("dot.sel", 'campaign "d" {\n  target "L1"\n  where `a.b` == 1\n}\n')
+    code, out, err = run("compile", "dot.sel", "--target", "sql", "--dialect", "bigquery")
+    assert code == 2 and out == "" and "BigQuery cannot name a column `a.b`" in err
+    assert run("compile", "dot.sel", "--target", "sql", "--dialect", "spark")[0] == 0
+
+
+def test_a_column_of_a_type_rules_cannot_compare(run, write, tmp_path):
+    """A list-typed column: SEL031 warns, `==` holds for nobody and `!=` for every non-null."""
+    import duckdb
+
+    con = duckdb.connect()
+    con.execute(
+        "COPY (SELECT * FROM (VALUES ('L1', 'a', [1, 2]), ('L1', 'b', NULL))"
+        f" t(list_id, contact_id, tags)) TO '{tmp_path / 'tags.parquet'}' (FORMAT PARQUET)"
+    )
+    con.close()
+    write("t1.sel", 'campaign "t1" {\n  target "L1"\n  where tags != 1\n}\n')
+    code, out, err = run("preview", "t1.sel", "--contacts", "tags.parquet", "--format", "json")
+    assert code == 0 and json.loads(out)[0]["selected"] == 1
+    assert "warning[SEL031]" in err and "type selang does not compare (`integer[]`)" in err
+    write("t2.sel", 'campaign "t2" {\n  target "L1"\n  where tags == 1\n}\n')
+    code, out, _ = run("preview", "t2.sel", "--contacts", "tags.parquet", "--format", "json")
+    assert code == 1 and json.loads(out)[0]["selected"] == 0
+
+
+def test_a_declared_type_reads_the_column_as_that_type(run, write, contacts):
+    """`[tool.selang.fields]` wins over the data's type: an integer column declared a string
+    compares as text, so `age == "34"` selects the contact aged 34."""
+    contacts("contacts.parquet")
+    write("pyproject.toml", '[tool.selang.fields]\nage = "string"\n')
+    write("s.sel", 'campaign "s" {\n  target "L1"\n  where age == "34"\n}\n')
+    code, out, err = run("preview", "s.sel", "--contacts", "contacts.parquet", "--format", "json")
+    assert code == 0 and json.loads(out)[0]["selected"] == 1
+    assert "SEL031" not in err

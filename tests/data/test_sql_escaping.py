@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
+import pytest
 import sqlglot
 from contact_strategies import ContactData
-from duckdb_support import runner_for
+from duckdb_support import REWRITTEN, as_duckdb, runner_for
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlglot import exp
 
 from selang.core.diagnostics import Span
 from selang.semantic.model import ListRef, Rule, Selection
-from selang.targets.sql import DIALECTS, ContactsTable, select_contacts, to_sql
+from selang.targets.sql import DIALECTS, ContactsTable, SQLTargetError, select_contacts, to_sql
 
 SPAN = Span.point("fuzz.sel")
 # Every code point a UTF-8 string can hold: quotes, backslashes, `%`, `_`, NUL, above the BMP.
 TEXT = st.text(st.characters(exclude_categories=("Cs",)), max_size=12)
-TRICKY = st.sampled_from(["'", '"', "`", "\\", "%", "_", "\x00", "\U0001f600", "';--", "\\'"])
+TRICKY = st.sampled_from(["'", '"', "`", "\\", "%", "_", "\x00", "\U0001f600", "';--", "\\'", "."])
 VALUES = st.lists(TRICKY | TEXT, min_size=1, max_size=3).map("".join)
 NAMES = VALUES.filter(bool)
 TEXT_OPERATORS = ("starts_with", "ends_with", "contains")
@@ -35,7 +36,12 @@ def test_every_dialect_reparses_with_values_and_names_in_place(field, value, lis
     and the field and list ids unchanged."""
     table = ContactsTable(types={field: "string"})
     for dialect in DIALECTS:
-        sql = to_sql(select_contacts(_selection(field, value, tuple(lists)), table), dialect)
+        query = select_contacts(_selection(field, value, tuple(lists)), table)
+        if dialect == "bigquery" and "." in field:  # a dot in back quotes is a path there
+            with pytest.raises(SQLTargetError, match="BigQuery cannot name a column"):
+                to_sql(query, dialect)
+            continue
+        sql = to_sql(query, dialect)
         parsed = sqlglot.parse_one(sql, read=dialect)
         strings = {lit.this for lit in parsed.find_all(exp.Literal) if lit.is_string}
         names = {i.this for i in parsed.find_all(exp.Identifier)}
@@ -58,11 +64,13 @@ def test_duckdb_matches_the_value_literally(field, value):
             {"list_id": "L1", "contact_id": "other", field: _changed(value)},
         ),
     )
+    expected = {"same"} | ({"other"} if value == "" else set())
     with runner_for(data) as runner:
         table = ContactsTable(types={field: "string"}, data_types=runner.columns())
-        rows = runner.rows(to_sql(select_contacts(_selection(field, value), table), "duckdb"))
-    expected = {"same"} | ({"other"} if value == "" else set())
-    assert {r[0] for r in rows} == expected
+        query = select_contacts(_selection(field, value), table)
+        for dialect in ("duckdb", *REWRITTEN):
+            sql = as_duckdb(to_sql(query, dialect), dialect)
+            assert {r[0] for r in runner.rows(sql)} == expected, (dialect, sql)
 
 
 def _changed(value: str) -> str:

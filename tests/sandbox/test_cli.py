@@ -62,3 +62,11 @@ def test_serves_and_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
         if process.poll() is None:
             process.kill()
             process.wait()
+
+
+@pytest.mark.parametrize("port", ["99999", "-1", "http", "65536"])
+def test_port_out_of_range_is_a_usage_error(port: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """`--port 99999` or `-1` is a usage error naming the range, not a traceback."""
+    assert cli_main(["--port", port]) == 2
+    err = capsys.readouterr().err
+    assert "--port" in err and "Traceback" not in err

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from selang.semantic.model import Selection
 
-from .dialects import DIALECTS, to_sql
+from .dialects import DIALECTS, SQLTargetError, to_sql
 from .funnel import funnel
 from .predicate import rule_predicate
 from .queries import select_contacts
@@ -20,6 +20,7 @@ __all__ = [
     "DIALECTS",
     "NAME",
     "ContactsTable",
+    "SQLTargetError",
     "funnel",
     "render",
     "rule_predicate",

@@ -25,7 +25,8 @@ SETTINGS = {
 class ContactsTable:
     """Where the contacts are and what kind each column holds.
 
-    `types` maps a column to the kind selang compares it as. `data_types` is what the data's
+    `types` maps a column to the kind selang compares it as (one of `KINDS`, or the name of a
+    type rules cannot compare with, in lower case). `data_types` is what the data's
     schema says (empty when only the SQL is printed); where a declared kind differs from it, the
     column is cast to the declared kind, and a value that does not convert is null.
     """
@@ -52,8 +53,9 @@ class ContactsTable:
         if name is not None:
             values["name"] = name
         data = dict(data_types or {})
-        types = {column: kind for column, kind in data.items() if kind in KINDS}
-        types.update(fields or {})
+        # A column of a type no rule compares with (a list, a struct) keeps that type's name:
+        # every constant is then of another kind, as §2 reads a value that is no scalar.
+        types = {**data, **(fields or {})}
         return cls(**values, types=types, data_types=data)
 
     def kind(self, column: str) -> str | None:
