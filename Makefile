@@ -23,9 +23,11 @@ bench:
 	cd bench && ../$(PYTHON) analysis.py
 	cd bench && ../$(PYTHON) policy_cost.py
 	cd bench && ../$(PYTHON) apply.py
+	cd bench && ../$(PYTHON) preview.py
 
 quickstart:
 	$(PYTHON) -m selang check examples/lists.sel examples/campaigns
+	$(PYTHON) -m selang preview --contacts examples/contacts.parquet examples/campaigns/*.sel
 	$(PYTHON) -m selang plan --sandbox examples/campaigns/*.sel
 	$(PYTHON) -m selang apply --sandbox --yes examples/campaigns/*.sel
 

@@ -25,8 +25,11 @@ SPARK_EXTRA = "pip install 'selang-cxone[spark]'"
 OK, EMPTY, UNUSABLE = 0, 1, 2
 
 
-def open_runner(engine: str, source: str, table: str = "contacts") -> Runner:
-    """The runner of `engine` over `source`; raises `DataError` when it cannot be opened."""
+def open_runner(
+    engine: str, source: str, table: str = "contacts", master: str | None = None
+) -> Runner:
+    """The runner of `engine` over `source`; raises `DataError` when it cannot be opened.
+    `master` is Spark's master URL (or `sc://` Spark Connect address)."""
     if engine == "duckdb":
         from selang.data.duckdb import DuckDBRunner
 
@@ -36,7 +39,7 @@ def open_runner(engine: str, source: str, table: str = "contacts") -> Runner:
 
         try:
             spark = importlib.import_module("selang.data.spark")
-            return spark.SparkRunner(source, table)
+            return spark.SparkRunner(source, table, master=master)
         except ImportError as exc:
             missing = exc.name or ""
             if missing.split(".")[0] == "pyspark" or missing.startswith("selang.data"):
@@ -63,7 +66,11 @@ def _config_for(path: str) -> Config:
 
 
 def preview_files(
-    paths: Sequence[str], source: str, table: str | None = None, engine: str = "duckdb"
+    paths: Sequence[str],
+    source: str,
+    table: str | None = None,
+    engine: str = "duckdb",
+    master: str | None = None,
 ) -> PreviewRun:
     """Check each campaign, then count it on `source`; SEL030 for a campaign selecting nobody."""
     from selang.app.loader import expand_paths, load_selections
@@ -77,7 +84,7 @@ def preview_files(
         return PreviewRun((), tuple(diagnostics), EMPTY)
     selections = [r.selection for r in results if r.selection is not None]
     try:
-        runner = open_runner(engine, source, table or "contacts")
+        runner = open_runner(engine, source, table or "contacts", master)
     except DataError as exc:
         return PreviewRun((), tuple(diagnostics), UNUSABLE, str(exc))
     previews: list[Preview] = []

@@ -32,6 +32,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     preview.add_argument("--table", metavar="NAME", help="the table in a database (contacts)")
     preview.add_argument("--engine", choices=["duckdb", "spark"], default="duckdb")
+    preview.add_argument(
+        "--spark-master",
+        metavar="URL",
+        help="with --engine spark: a master URL (spark://…, yarn, local[N]) or a Spark Connect "
+        "address (sc://…); default local[*], or SPARK_REMOTE when set",
+    )
     preview.add_argument("--format", choices=["text", "json"], default="text")
     preview.set_defaults(run=run_preview)
 
@@ -41,8 +47,11 @@ def run_preview(args: argparse.Namespace) -> int:
     from selang.core.errors import ConfigError
     from selang.report import text
 
+    if args.spark_master and args.engine != "spark":
+        sys.stderr.write("selang: --spark-master needs --engine spark\n")
+        return USAGE
     try:
-        run = preview_files(args.paths, args.contacts, args.table, args.engine)
+        run = preview_files(args.paths, args.contacts, args.table, args.engine, args.spark_master)
     except ConfigError as exc:
         sys.stderr.write(f"selang: invalid configuration: {exc}\n")
         return USAGE
