@@ -32,6 +32,7 @@ COMMANDS = {
     "sandbox": "selang.cli.sandbox",
     "fmt": "selang.cli.source",
     "decompile": "selang.cli.source",
+    "diff": "selang.cli.diff",
 }
 
 USAGE = 2

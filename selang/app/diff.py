@@ -1,0 +1,172 @@
+"""The `diff` use case: two selections read from files, or each file against a git revision,
+compared exactly by `selang.analysis.compare`. Returns results; the command line prints them.
+
+Under `--git REV` the files of that revision are written to a temporary folder first, so an old
+campaign's imports resolve to the libraries as they were at REV, not as they are now.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import tarfile
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Literal
+
+import attrs
+
+from selang.analysis import Comparison, compare
+from selang.app.loader import expand_paths, load_selection
+from selang.core.diagnostics import Diagnostic, Span, error
+from selang.semantic.model import Selection
+
+Status = Literal["compared", "added", "deleted"]
+# Errors that mean the file was not read completely: comparing what was read would be a guess.
+READING_CODES = frozenset({"SEL001", "SEL002"})
+# What a selection may import or be configured by; the rest of a revision is not needed.
+_KEPT_SUFFIXES = (".sel", ".json", ".toml")
+
+
+class DiffError(Exception):
+    """An input that cannot be compared at all (exit 2); `diagnostics` say why."""
+
+    def __init__(self, diagnostics: Sequence[Diagnostic]) -> None:
+        super().__init__(diagnostics[0].message if diagnostics else "cannot compare")
+        self.diagnostics = tuple(diagnostics)
+
+
+@attrs.frozen
+class FileDiff:
+    """One campaign's change: `comparison` is None when the file is new at, or gone since, REV."""
+
+    path: str
+    campaign_id: str | None
+    status: Status
+    comparison: Comparison | None
+    old: Selection | None = attrs.field(default=None, eq=False, repr=False)
+    new: Selection | None = attrs.field(default=None, eq=False, repr=False)
+
+    @property
+    def same(self) -> bool:
+        return self.comparison is not None and self.comparison.same
+
+
+def read(path: str, shown: str | None = None) -> Selection:
+    """The selection of one `.sel` or `.json` file; raises `DiffError` when it cannot be read.
+
+    `shown` is the name diagnostics give the file (a revision's copy lives in a temporary folder).
+    """
+    result = load_selection(path)
+    stopping = [
+        d
+        for d in (*result.diagnostics, *result.overridden)
+        if d.is_error and (d.code in READING_CODES or result.unreadable)
+    ]
+    if result.unreadable or result.selection is None or stopping or result.overridden:
+        found = stopping or [error("SEL002", "cannot read the selection", Span.point(path))]
+        raise DiffError([_renamed(d, path, shown) for d in found])
+    return result.selection
+
+
+def _renamed(d: Diagnostic, path: str, shown: str | None) -> Diagnostic:
+    if shown is None or d.span.path != path:
+        return d
+    return attrs.evolve(d, span=attrs.evolve(d.span, path=shown))
+
+
+def diff_files(old_path: str, new_path: str) -> FileDiff:
+    """OLD against NEW; raises `DiffError` when either cannot be read."""
+    old, new = read(old_path), read(new_path)
+    return FileDiff(new_path, new.campaign_id, "compared", compare(old, new), old, new)
+
+
+def diff_git(rev: str, paths: Sequence[str]) -> list[FileDiff]:
+    """Each file (or every `*.sel` under each folder) against its version at `rev`.
+
+    A file that is not at `rev` is `added`; one under a given folder that is at `rev` but not on
+    disk any more is `deleted`. Raises `DiffError` for a path outside a git work tree, an unknown
+    revision, or a file that cannot be read.
+    """
+    root = _git_root(paths)
+    with _checkout(root, rev) as old_root:
+        results = []
+        for path in _paths_with_deleted(root, old_root, paths):
+            rel = os.path.relpath(os.path.realpath(path), root)
+            old_path = os.path.join(old_root, rel)
+            shown = f"{rev}:{Path(rel).as_posix()}"
+            if not os.path.exists(path):
+                old = read(old_path, shown)
+                results.append(FileDiff(path, old.campaign_id, "deleted", None, old=old))
+                continue
+            new = read(path)
+            if not os.path.isfile(old_path):
+                results.append(FileDiff(path, new.campaign_id, "added", None, new=new))
+                continue
+            old = read(old_path, shown)
+            results.append(FileDiff(path, new.campaign_id, "compared", compare(old, new), old, new))
+        return results
+
+
+def _paths_with_deleted(root: str, old_root: str, paths: Sequence[str]) -> list[str]:
+    out: list[str] = []
+    for given in paths:
+        if not os.path.isdir(given):
+            if not os.path.exists(given) and not _at_rev(root, old_root, given):
+                raise DiffError([error("SEL002", "no such file", Span.point(given))])
+            out.append(given)
+            continue
+        now = [p for p in expand_paths([given]) if p.endswith(".sel")]
+        rel = os.path.relpath(os.path.realpath(given), root)
+        then = [
+            os.path.join(given, os.path.relpath(p, os.path.join(old_root, rel)))
+            for p in expand_paths([os.path.join(old_root, rel)])
+            if p.endswith(".sel")
+        ]
+        gone = [p for p in then if not os.path.exists(p)]
+        out.extend(sorted({*map(os.path.normpath, now), *map(os.path.normpath, gone)}))
+    return out
+
+
+def _at_rev(root: str, old_root: str, path: str) -> bool:
+    return os.path.isfile(os.path.join(old_root, os.path.relpath(os.path.realpath(path), root)))
+
+
+def _git(args: Sequence[str], cwd: str) -> bytes:
+    try:
+        done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=False)
+    except OSError as exc:
+        problem = error("SEL002", f"cannot run git: {exc.strerror}", Span.point(cwd))
+        raise DiffError([problem]) from None
+    if done.returncode != 0:
+        why = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        message = why[-1] if why else f"git {args[0]} failed"
+        raise DiffError([error("SEL002", message.removeprefix("fatal: "), Span.point(cwd))])
+    return done.stdout
+
+
+def _git_root(paths: Sequence[str]) -> str:
+    first = os.path.abspath(paths[0]) if paths else os.getcwd()
+    folder = first if os.path.isdir(first) else os.path.dirname(first)
+    while not os.path.isdir(folder):  # a deleted file's folder may be gone too
+        folder = os.path.dirname(folder)
+    top = _git(["rev-parse", "--show-toplevel"], folder).decode().strip()
+    return os.path.realpath(top)
+
+
+@contextmanager
+def _checkout(root: str, rev: str) -> Iterator[str]:
+    """The revision's `.sel`, `.json` and `.toml` files, written under a temporary folder."""
+    try:
+        _git(["rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"], root)
+    except DiffError:
+        raise DiffError([error("SEL002", f"unknown revision `{rev}`", Span.point(root))]) from None
+    archive = _git(["archive", "--format=tar", rev], root)
+    with tempfile.TemporaryDirectory(prefix="selang-diff-") as tmp:
+        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+            kept = [m for m in tar.getmembers() if m.isfile() and m.name.endswith(_KEPT_SUFFIXES)]
+            tar.extractall(tmp, members=kept, filter="data")
+        yield tmp
