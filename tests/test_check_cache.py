@@ -111,3 +111,12 @@ def test_installed_distributions_count_other_files_do_not(
     forbid_loading(monkeypatch)
     with pytest.raises(AssertionError, match="checked again"):
         check(capsys, "c.sel")
+
+
+def test_same_size_same_mtime_copy_is_checked_again(tree: Path, capsys) -> None:
+    """`cp -p` of another file of the same size and modification time gives the new verdict."""
+    assert check(capsys, "c.sel") == (0, "")
+    # `exclude "t"` overlaps the target (SEL011): same length as `exclude dnc`, same mtime
+    write(tree / "c.sel", 'import "lib.sel"\ncampaign "c" {\n  target "t"\n  exclude "t"\n}\n')
+    code, out = check(capsys, "c.sel")
+    assert code == 1 and "SEL011" in out

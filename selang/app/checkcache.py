@@ -18,7 +18,7 @@ from pathlib import Path
 from selang.core.cachedir import cache_file, stamp, sys_path_key, write_atomic
 from selang.core.diagnostics import Diagnostic
 
-_VERSION = 2
+_VERSION = 3
 
 
 def enabled() -> bool:
@@ -47,6 +47,21 @@ def _code_stamps() -> list[object]:
 RACY_NS = 2_000_000_000
 
 
+def content_stamp(path: str) -> list[int] | None:
+    """A checked file's stamp and a checksum of its bytes: `cp -p` of another file of the same
+    size keeps the modification time, so time and size alone would give the old verdict."""
+    import zlib
+
+    found = stamp(path)
+    if found is None:
+        return None
+    try:
+        with open(path, "rb") as file:
+            return [*found, zlib.crc32(file.read())]
+    except OSError:
+        return None
+
+
 def _key(files: Sequence[str]) -> list[object]:
     return [_VERSION, os.getcwd(), list(files), *sys_path_key()]
 
@@ -61,7 +76,7 @@ def lookup(files: Sequence[str]) -> tuple[list[Diagnostic], bool] | None:
         entry = json.loads(path.read_bytes())
         if entry["key"] != key or entry["code"] != _code_stamps():
             return None
-        if any(stamp(p) != s for p, s in entry["deps"]):
+        if any(content_stamp(p) != s for p, s in entry["deps"]):
             return None
         diagnostics = [Diagnostic.from_json(d) for d in entry["diagnostics"]]
         return diagnostics, bool(entry["unreadable"])
@@ -82,7 +97,7 @@ def store(
     path = cache_file("check", key)
     if path is None:
         return
-    stamps = [[p, stamp(p)] for p in sorted(set(deps) | set(files))]
+    stamps = [[p, content_stamp(p)] for p in sorted(set(deps) | set(files))]
     recent = time.time_ns() - RACY_NS
     if any(s is not None and s[0] > recent for _, s in stamps):
         return

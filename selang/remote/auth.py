@@ -6,8 +6,10 @@ request fetches a fresh token (once, however many threads saw the 401).
 
 from __future__ import annotations
 
+import base64
 import threading
 from typing import TYPE_CHECKING
+from urllib.parse import quote, quote_plus, urljoin, urlsplit
 
 import requests
 import requests.auth
@@ -66,7 +68,8 @@ class TokenProvider(requests.auth.AuthBase):
         form = {"grant_type": "client_credentials", "scope": s.scope}
         auth = None
         if s.basic_auth:
-            auth = requests.auth.HTTPBasicAuth(s.client_id, s.client_secret)
+            # RFC 6749 §2.3.1: both halves are form-encoded before they are joined and Base64ed
+            auth = requests.auth.HTTPBasicAuth(quote_plus(s.client_id), quote_plus(s.client_secret))
         else:
             form |= {"client_id": s.client_id, "client_secret": s.client_secret}
         budget = self._policy.start(self._clock)
@@ -75,7 +78,7 @@ class TokenProvider(requests.auth.AuthBase):
             retry_after = None
             try:
                 # `data=` form-encodes every character of the secret; it never goes in the URL
-                resp = self._session.post(self.token_url, data=form, auth=auth, timeout=s.timeouts)
+                resp = self._post_same_origin(form, auth)
             except requests.RequestException as exc:
                 problem = f"could not reach the token endpoint: {describe_failure(exc)}"
             else:
@@ -84,7 +87,7 @@ class TokenProvider(requests.auth.AuthBase):
                 if resp.status_code not in (429, 500, 502, 503, 504):
                     raise AuthError(
                         f"the token endpoint refused the client credentials "
-                        f"({resp.status_code}){server_message(resp, (s.client_secret,))}",
+                        f"({resp.status_code}){server_message(resp, secret_forms(s))}",
                         status=resp.status_code,
                     )
                 problem = f"the token endpoint answered {resp.status_code}"
@@ -93,6 +96,51 @@ class TokenProvider(requests.auth.AuthBase):
             if wait is None:
                 raise GaveUp(f"gave up getting a token: {problem}")
             self._clock.sleep(wait)
+
+    def _post_same_origin(
+        self, form: dict[str, str], auth: requests.auth.AuthBase | None
+    ) -> requests.Response:
+        """POST the credentials, following a redirect only within the instance's own origin:
+        `requests` would re-send the form body, and so the secret, to any host a 307 names."""
+        url = self.token_url
+        for _ in range(MAX_REDIRECTS + 1):
+            resp = self._session.post(
+                url, data=form, auth=auth, timeout=self._settings.timeouts, allow_redirects=False
+            )
+            location = resp.headers.get("Location")
+            if not resp.is_redirect or location is None:
+                return resp
+            url = urljoin(url, location)
+            if _origin(url) != _origin(self.token_url):
+                raise AuthError(
+                    f"the token endpoint redirected to another origin (`{_origin(url)}`); "
+                    "client credentials are never sent there",
+                    status=resp.status_code,
+                )
+        raise AuthError(f"the token endpoint redirected more than {MAX_REDIRECTS} times")
+
+
+MAX_REDIRECTS = 3
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    port = parts.port or {"http": 80, "https": 443}.get(parts.scheme)
+    return f"{parts.scheme}://{parts.hostname}:{port}"
+
+
+def secret_forms(settings: CxoneSettings) -> tuple[str, ...]:
+    """Every spelling in which the client secret leaves this process: as typed, form-encoded
+    (the body), percent-encoded, and inside the Base64 of a Basic header; a server that echoes
+    the request back may show any of them."""
+    secret, client_id = settings.client_secret, settings.client_id
+    if not secret:
+        return ()
+    forms = {secret, quote_plus(secret), quote(secret, safe="")}
+    for pair in (f"{client_id}:{secret}", f"{quote_plus(client_id)}:{quote_plus(secret)}"):
+        forms.add(base64.b64encode(pair.encode("utf-8")).decode("ascii"))
+    # Longest first, so a form that contains another is masked whole.
+    return tuple(sorted(forms, key=len, reverse=True))
 
 
 def _parse(resp: requests.Response) -> tuple[str, float]:
@@ -108,7 +156,8 @@ def _parse(resp: requests.Response) -> tuple[str, float]:
 
 
 def server_message(resp: requests.Response, secrets: tuple[str, ...] = ()) -> str:
-    """`: message` from an error body, if any; a secret the server echoed back is masked."""
+    """`: message` from an error body, if any; a secret the server echoed back is masked in
+    every form given (see `secret_forms`)."""
     try:
         body = wire.loads(resp.content)
     except ValueError:

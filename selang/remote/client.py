@@ -15,7 +15,7 @@ import requests
 import requests.adapters
 
 from selang.remote import wire
-from selang.remote.auth import TokenProvider, server_message
+from selang.remote.auth import TokenProvider, secret_forms, server_message
 from selang.remote.errors import AuthError, GaveUp, RemoteError, describe_failure
 from selang.remote.ratelimit import RateLimiter
 from selang.remote.retry import Clock, RetryPolicy, SystemClock
@@ -230,7 +230,7 @@ class CxoneClient:
         status = resp.status_code
         if 200 <= status < 300:
             return
-        detail = server_message(resp, (self.settings.client_secret,))
+        detail = server_message(resp, secret_forms(self.settings))
         if status == 404:
             raise RemoteError(f"{what} not found (404){detail}", status=status)
         if status == 403:

@@ -5,10 +5,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from selang.core.diagnostics import Diagnostic
+from selang.core.escape import printable
+
+
+def render_one(d: Diagnostic) -> str:
+    path = printable(d.span.path)
+    # A line starting `::` is a workflow command to a CI runner; `./` keeps the path the same.
+    if path.startswith("::"):
+        path = "./" + path
+    where = f"{path}:{d.span.line}:{d.span.column}"
+    return f"{where}: {d.code} [{d.severity.value}] {printable(d.message)}\n"
 
 
 def render(diagnostics: Sequence[Diagnostic]) -> str:
-    return "".join(
-        f"{d.span.path}:{d.span.line}:{d.span.column}: {d.code} [{d.severity.value}] {d.message}\n"
-        for d in diagnostics
-    )
+    return "".join(render_one(d) for d in diagnostics)

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from selang import __version__
@@ -99,10 +101,21 @@ def _unwrap(text: str) -> str:
     return "\n\n".join(" ".join(p.split()) for p in text.split("\n\n"))
 
 
+def artifact_uri(path: str) -> str:
+    """A URI reference for `path` (SARIF §3.10): relative to the working folder where it can
+    be, percent-encoded so that a space, `#`, `%` or `é` in a file name points at that file."""
+    from urllib.parse import quote
+
+    relative = relative_path(path)
+    if os.path.isabs(relative) or relative[1:3] == ":/":
+        return Path(os.path.abspath(path)).as_uri()
+    return quote(relative, safe="/")
+
+
 def _location(span: Span) -> dict[str, Any]:
     return {
         "physicalLocation": {
-            "artifactLocation": {"uri": relative_path(span.path)},
+            "artifactLocation": {"uri": artifact_uri(span.path)},
             "region": {
                 "startLine": span.line,
                 "startColumn": span.column,

@@ -6,6 +6,7 @@ import functools
 from collections.abc import Sequence
 
 from selang.core.diagnostics import Diagnostic, Span
+from selang.core.escape import printable, printable_columns
 
 
 def _lines(path: str) -> tuple[str, ...]:
@@ -30,10 +31,13 @@ def _excerpt(span: Span, gutter: int) -> list[str]:
     lines = _lines(span.path)
     if not 1 <= span.line <= len(lines):
         return []
-    source = lines[span.line - 1].replace("\t", " ")
-    end = span.end_column if span.end_line == span.line else len(source) + 1
-    start = span.column - 1
-    width = max(1, min(end - span.column, WIDTH))
+    raw = lines[span.line - 1].replace("\t", " ")
+    end = span.end_column if span.end_line == span.line else len(raw) + 1
+    # A control or bidirectional character in the line is shown escaped; the carets follow.
+    source, column = printable_columns(raw)
+    first = min(span.column - 1, len(raw))
+    start = column[first]
+    width = max(1, min(column[min(max(end - 1, first), len(raw))] - start, WIDTH))
     if len(source) > WIDTH:
         # Show a window of the line around the span, marking what was cut with `...`.
         left = max(0, min(start - 20, len(source) - WIDTH))
@@ -55,15 +59,14 @@ def _excerpt(span: Span, gutter: int) -> list[str]:
 def render_one(d: Diagnostic) -> str:
     gutter = len(str(max([d.span.line, *(r.span.line for r in d.related)])))
     pad = " " * gutter
-    out = [f"{d.severity.value}[{d.code}]: {d.message}"]
-    out.append(f"{pad}--> {d.span.path}:{d.span.line}:{d.span.column}")
+    out = [f"{d.severity.value}[{d.code}]: {printable(d.message)}"]
+    out.append(f"{pad}--> {printable(d.span.path)}:{d.span.line}:{d.span.column}")
     out.extend(_excerpt(d.span, gutter))
     for rel in d.related:
-        out.append(
-            f"{pad} = note: {rel.message}: {rel.span.path}:{rel.span.line}:{rel.span.column}"
-        )
+        where = f"{printable(rel.span.path)}:{rel.span.line}:{rel.span.column}"
+        out.append(f"{pad} = note: {printable(rel.message)}: {where}")
     if d.help:
-        out.append(f"{pad} = help: {d.help}")
+        out.append(f"{pad} = help: {printable(d.help)}")
     return "\n".join(out) + "\n"
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from selang.core.diagnostics import Diagnostic, Related, Severity, Span
 from selang.report import github, sarif
 
@@ -80,6 +82,23 @@ def test_sarif_structure(write, run, tmp_path: Path) -> None:
     assert {"SEL001", "SEL014", "SEL099"} <= {
         r["id"] for r in doc["runs"][0]["tool"]["driver"]["rules"]
     }
+
+
+@pytest.mark.parametrize("name", ["a b.sel", "é#1%.sel"])
+def test_sarif_uri_is_percent_encoded(write, run, name: str) -> None:
+    """A file name with a space, `é`, `#` or `%` gives a URI reference that decodes back to it."""
+    from urllib.parse import quote, unquote
+
+    write(f"sub dir/{name}", BROKEN)
+    code, out, _ = run("check", "--format", "sarif", f"sub dir/{name}")
+    assert code == 1
+    doc = json.loads(out)
+    _check_sarif_structure(doc)
+    uri = doc["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"][
+        "uri"
+    ]
+    assert uri == "sub%20dir/" + quote(name) and unquote(uri) == f"sub dir/{name}"
+    assert not set(uri) & set(" #é")
 
 
 def test_sarif_fingerprints_survive_line_moves(write, run) -> None:

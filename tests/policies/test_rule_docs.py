@@ -37,3 +37,18 @@ def test_committed_rules_page_is_current() -> None:
     """docs/rules.md is exactly what `python -m selang.checks.docsgen` writes today."""
     committed = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
     assert committed == docsgen.page(), "run `python -m selang.checks.docsgen docs/rules.md`"
+
+
+def test_every_code_the_source_emits_is_documented(run) -> None:
+    """Each `SELnnn` code written in selang's or the built-in policies' source has a rule page."""
+    import re
+
+    emitted: set[str] = set()
+    for folder in (ROOT / "selang", ROOT / "policies"):
+        for path in folder.rglob("*.py"):
+            emitted |= set(re.findall(r"[\"'](SEL\d{3})[\"']", path.read_text(encoding="utf-8")))
+    assert {"SEL001", "SEL090", "SEL091", "SEL099"} <= emitted
+    for code in sorted(emitted):
+        status, out, err = run("rule", code)
+        assert status == 0, f"`selang rule {code}` says: {err.strip()}"
+        assert out.startswith(f"{code} ")
