@@ -21,8 +21,12 @@ import attrs
 
 from selang.analysis import Comparison, compare
 from selang.app.loader import expand_paths, load_selection
+from selang.checks import changes
+from selang.checks.config import Config, Finder
 from selang.core.diagnostics import Diagnostic, Span, error
+from selang.report.diff import finding_text, verdict_text
 from selang.semantic.model import Selection
+from selang.targets.cxone import read_payload
 
 Status = Literal["compared", "added", "deleted"]
 # Errors that mean the file was not read completely: comparing what was read would be a guess.
@@ -49,6 +53,8 @@ class FileDiff:
     comparison: Comparison | None
     old: Selection | None = attrs.field(default=None, eq=False, repr=False)
     new: Selection | None = attrs.field(default=None, eq=False, repr=False)
+    # What the change policies (SEL040, SEL041, ...) found, severities as configured.
+    findings: tuple[Diagnostic, ...] = ()
 
     @property
     def same(self) -> bool:
@@ -80,8 +86,14 @@ def _renamed(d: Diagnostic, path: str, shown: str | None) -> Diagnostic:
 
 def diff_files(old_path: str, new_path: str) -> FileDiff:
     """OLD against NEW; raises `DiffError` when either cannot be read."""
-    old, new = read(old_path), read(new_path)
-    return FileDiff(new_path, new.campaign_id, "compared", compare(old, new), old, new)
+    return _compared(new_path, read(old_path), read(new_path), None)
+
+
+def _compared(path: str, old: Selection, new: Selection, old_config: Config | None) -> FileDiff:
+    comparison = compare(old, new)
+    change = changes.Change(old, new, comparison, old_config)
+    findings = changes.run(change, path, Finder().for_file(path))
+    return FileDiff(path, new.campaign_id, "compared", comparison, old, new, findings)
 
 
 def diff_git(rev: str, paths: Sequence[str]) -> list[FileDiff]:
@@ -107,7 +119,7 @@ def diff_git(rev: str, paths: Sequence[str]) -> list[FileDiff]:
                 results.append(FileDiff(path, new.campaign_id, "added", None, new=new))
                 continue
             old = read(old_path, shown)
-            results.append(FileDiff(path, new.campaign_id, "compared", compare(old, new), old, new))
+            results.append(_compared(path, old, new, Finder().for_file(old_path)))
         return results
 
 
@@ -170,3 +182,17 @@ def _checkout(root: str, rev: str) -> Iterator[str]:
             kept = [m for m in tar.getmembers() if m.isfile() and m.name.endswith(_KEPT_SUFFIXES)]
             tar.extractall(tmp, members=kept, filter="data")
         yield tmp
+
+
+def plan_lines(base: object, desired: object, path: str, campaign_id: str | None) -> list[str]:
+    """What `plan` adds under a campaign it would change: the verdict and witnesses of going
+    from the live selection `base` to `desired` (both §2 objects), then the change policies'
+    findings (a dropped exclusion list is SEL040)."""
+    old, _ = read_payload(base if base else {}, path)
+    new, _ = read_payload(desired, path)
+    if old is None or new is None:
+        return ["contacts: cannot compare (a selection could not be read)"]
+    old, new = (attrs.evolve(s, campaign_id=campaign_id) for s in (old, new))
+    comparison = compare(old, new)
+    findings = changes.run(changes.Change(old, new, comparison), path, Finder().for_file(path))
+    return [f"contacts: {verdict_text(comparison)}", *(finding_text(d) for d in findings)]

@@ -50,6 +50,10 @@ def run_diff(args: argparse.Namespace) -> int:
         return USAGE
     headed = args.git is not None
     if args.format == "json":
+        # The JSON is exactly §7's; the change policies' findings go to stderr.
+        findings = [d for r in results for d in r.findings]
+        if findings:
+            sys.stderr.write(text.render(findings))
         sys.stdout.write(shown.json_text(results, single=not headed))
     elif args.format == "markdown":
         sys.stdout.write(shown.markdown(results))

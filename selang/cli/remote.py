@@ -295,6 +295,7 @@ def _handle_errors(fn: Any) -> Any:
 
 
 def _describe_change(change: PlannedChange) -> list[str]:
+    from selang.app.diff import plan_lines
     from selang.remote import plan as planning
 
     d = planning.diff(change.base, change.desired)
@@ -302,7 +303,11 @@ def _describe_change(change: PlannedChange) -> list[str]:
     head = f"campaign `{change.campaign_id}` (version {change.base_version}, {change.source})"
     if not lines:
         return [f"{head}: no changes"]
-    return [f"{head}: {len(lines)} change{'s' if len(lines) != 1 else ''}", *lines]
+    semantic = [
+        f"  {line}"
+        for line in plan_lines(change.base, change.desired, change.source, change.campaign_id)
+    ]
+    return [f"{head}: {len(lines)} change{'s' if len(lines) != 1 else ''}", *lines, *semantic]
 
 
 # --- plan ---------------------------------------------------------------------------------------

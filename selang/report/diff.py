@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any, Protocol
 
 from selang.analysis import Comparison, Contact
+from selang.core.diagnostics import Diagnostic
 from selang.core.values import Date, DateTime, Scalar, decimal_text, to_json
 from selang.report import relative_path
 from selang.syntax.names import is_plain_field
@@ -30,6 +31,14 @@ class Entry(Protocol):
 
     @property
     def comparison(self) -> Comparison | None: ...
+
+    @property
+    def findings(self) -> Sequence[Diagnostic]: ...
+
+
+def finding_text(d: Diagnostic) -> str:
+    """`warning[SEL040]: campaign `c` no longer excludes `list_dnc`; ...`."""
+    return f"{d.severity.value}[{d.code}]: {d.message}"
 
 
 _PLAIN = re.compile(r"[A-Za-z_][\w.@+-]*")
@@ -120,6 +129,7 @@ def text(entries: Sequence[Entry], headed: bool) -> str:
         out.append(f"{_heading(entry)}: {said}" if headed else str(said))
         if comparison is not None:
             out.extend(f"  {line}" for line in change_lines(comparison))
+        out.extend(f"  {finding_text(d)}" for d in entry.findings)
     if headed:
         differ = sum(1 for e in entries if e.comparison is None or not e.comparison.same)
         out.append(f"{differ} of {len(entries)} campaign(s) would select other contacts")
@@ -167,7 +177,7 @@ def markdown(entries: Sequence[Entry]) -> str:
         out.append(f"| {_cell(relative_path(entry.path))} | {campaign} | {verdict} |")
     for entry in entries:
         c = entry.comparison
-        if c is None or (c.same and not change_lines(c)):
+        if c is None or (c.same and not change_lines(c) and not entry.findings):
             continue
         name = entry.campaign_id or relative_path(entry.path)
         out += ["", f"### `{name}`: {c.verdict}", ""]
@@ -178,6 +188,8 @@ def markdown(entries: Sequence[Entry]) -> str:
         changes = change_lines(c, words=True)
         if changes:
             out += ["", *(f"- {line}" for line in changes)]
+        for d in entry.findings:
+            out += ["", f"> **{d.severity.value} {d.code}**: {d.message}"]
     return "\n".join(out) + "\n"
 
 
