@@ -18,8 +18,7 @@ from selang.core.values import Scalar
 
 from .constraints import Constraint
 from .normalize import Atom, RuleLike, normalize
-from .solver import UNSAT, analyse, witness
-from .verdict import Satisfiable
+from .solver import UNSAT, _Unsatisfiable, witness
 
 Verdict = Literal["equivalent", "narrower", "broader", "incomparable"]
 
@@ -83,7 +82,11 @@ class Comparison:
 
 def compare(old: SelectionLike, new: SelectionLike) -> Comparison:
     """Exactly how `new`'s contacts relate to `old`'s, over every possible contact."""
-    before, after = _Side.of(old), _Side.of(new)
+    read: dict[object, Atom | None] = {}
+    before, after = _Side.of(old, read), _Side.of(new, read)
+    for field in before.atoms:
+        if after.same_rules(before, field):  # decided once for both sides
+            after.share(field, before.example(field))
     fields = tuple(dict.fromkeys((*before.fields, *after.fields)))
     gained = _difference(after, before, fields)
     lost = _difference(before, after, fields)
@@ -115,23 +118,27 @@ def _tiers(selection: SelectionLike) -> tuple[str, ...]:
     return tuple(t.name for t in selection.priority)
 
 
-@attrs.frozen
+@attrs.define
 class _Side:
-    """One selection read for comparing: list ids de-duplicated, well-formed rules by field."""
+    """One selection read for comparing: list ids de-duplicated, well-formed rules by field,
+    and each field's witness found once."""
 
     targets: tuple[str, ...]
     exclusions: tuple[str, ...]
-    atoms: dict[str, list[Atom]] = attrs.field(eq=False)
+    atoms: dict[str, list[Atom]]
     fields: tuple[str, ...]
-    # Whether some field values pass every rule (lists aside).
-    passable: bool
+    # Each field's rules as a set: sides are compared field by field, rules by equality.
+    sets: dict[str, frozenset[Atom]]
+    _found: dict[str, Scalar | _Unsatisfiable | None] = attrs.Factory(dict)
 
     @classmethod
-    def of(cls, selection: SelectionLike) -> _Side:
+    def of(cls, selection: SelectionLike, read: dict[object, Atom | None]) -> _Side:
+        """`read` keeps the rules already normalised: most of a change's rules are on both
+        sides."""
         rules = tuple(selection.rules)
         atoms: dict[str, list[Atom]] = {}
         for rule in rules:
-            atom = normalize(rule)
+            atom = _normalized(rule, read)
             if atom is not None:  # an ill-formed rule excludes nobody
                 atoms.setdefault(atom.field, []).append(atom)
         mentioned = (r.field for r in rules if isinstance(r.field, str))
@@ -140,7 +147,7 @@ class _Side:
             exclusions=tuple(dict.fromkeys(r.id for r in selection.exclusions)),
             atoms=atoms,
             fields=tuple(dict.fromkeys(mentioned)),
-            passable=isinstance(analyse(rules), Satisfiable),
+            sets={field: frozenset(group) for field, group in atoms.items()},
         )
 
     @property
@@ -151,6 +158,40 @@ class _Side:
     def constraints(self, field: str) -> list[Constraint]:
         return [Constraint(a) for a in self.atoms.get(field, ())]
 
+    def example(self, field: str) -> Scalar | _Unsatisfiable | None:
+        """A value of `field` passing this side's rules on it, or UNSAT."""
+        if field not in self._found:
+            self._found[field] = witness(self.constraints(field))
+        return self._found[field]
+
+    @property
+    def passable(self) -> bool:
+        """Whether some field values pass every rule (lists aside): fields are independent."""
+        return all(self.example(f) is not UNSAT for f in self.atoms)
+
+    def share(self, field: str, found: Scalar | _Unsatisfiable | None) -> None:
+        self._found[field] = found
+
+    def same_rules(self, other: _Side, field: str) -> bool:
+        return self.sets.get(field, _NONE) == other.sets.get(field, _NONE)
+
+
+_NONE: frozenset[Atom] = frozenset()
+
+
+def _normalized(rule: RuleLike, read: dict[object, Atom | None]) -> Atom | None:
+    value = rule.value
+    # Types are part of the key: `1 == True` and `1 == 1.0`, but they are different constants.
+    types = tuple(map(type, value)) if isinstance(value, tuple) else type(value)
+    key = (rule.field, rule.operator, value, types)
+    try:
+        return read[key]
+    except KeyError:
+        atom = read[key] = normalize(rule)
+        return atom
+    except TypeError:  # an unhashable value (a list): read it again
+        return normalize(rule)
+
 
 def _difference(this: _Side, other: _Side, fields: tuple[str, ...]) -> Contact | None:
     """A contact `this` selects and `other` does not, or None when there is none."""
@@ -160,8 +201,10 @@ def _difference(this: _Side, other: _Side, fields: tuple[str, ...]) -> Contact |
     lists = _list_witness(this, other)
     if lists is not None:
         return Contact(lists, tuple((f, _value(this, other, f)) for f in fields))
-    present = {a for atoms in this.atoms.values() for a in atoms}
     for field, atoms in other.atoms.items():
+        present = this.sets.get(field, _NONE)
+        if present == other.sets[field]:
+            continue  # the same rules on both sides
         mine = this.constraints(field)
         for atom in atoms:
             if atom in present:
@@ -194,11 +237,15 @@ def _list_witness(this: _Side, other: _Side) -> tuple[str, ...] | None:
 def _value(this: _Side, other: _Side, field: str) -> Scalar | None:
     """A value of `field` passing `this`'s rules, and `other`'s too when one can, so the
     witness differs from what `other` selects only where it has to."""
-    mine = this.constraints(field)
-    both = witness([*mine, *other.constraints(field)])
+    if field not in this.atoms or this.same_rules(other, field):
+        found = other.example(field) if field not in this.atoms else this.example(field)
+        if found is not UNSAT:
+            return found  # type: ignore[return-value]
+        return None  # `this` says nothing of the field, and `other` allows no value of it
+    both = witness([*this.constraints(field), *other.constraints(field)])
     if both is not UNSAT:
         return both  # type: ignore[return-value]
-    found = witness(mine)
+    found = this.example(field)
     assert found is not UNSAT, f"`{field}` was found passable"
     return found  # type: ignore[return-value]
 
