@@ -36,6 +36,7 @@ class Config:
     required_exclusions: tuple[str, ...] = ()
     fields: Mapping[str, str] | None = attrs.field(default=None, hash=False)
     options: Mapping[str, Mapping[str, Any]] = attrs.field(factory=dict, hash=False)
+    contacts: Mapping[str, str] = attrs.field(factory=dict, hash=False)
 
     def enabled(self, code: str) -> bool:
         """Ruff's rule: the longest matching prefix decides; on a tie `ignore` wins."""
@@ -59,6 +60,7 @@ _KEYS = {
     "required-exclusions": "required_exclusions",
     "fields": "fields",
     "options": "options",
+    "contacts": "contacts",
 }
 
 
@@ -126,6 +128,22 @@ def _options(raw: Any, where: str) -> dict[str, dict[str, Any]]:
     return dict(raw)
 
 
+CONTACT_COLUMNS = ("list-column", "key-column", "tier-column")
+
+
+def _contacts(raw: Any, where: str) -> dict[str, str]:
+    """The contacts table's column names (CONTRACT §6)."""
+    if not isinstance(raw, dict):
+        raise ConfigError(f'{where} must be a table such as `{{key-column = "phone"}}`')
+    for key, name in raw.items():
+        if key not in CONTACT_COLUMNS:
+            known = ", ".join(f"`{k}`" for k in CONTACT_COLUMNS)
+            raise ConfigError(f"{where}: unknown key `{key}` (known: {known})")
+        if not isinstance(name, str) or not name:
+            raise ConfigError(f"{where}: `{key}` must be a column name")
+    return dict(raw)
+
+
 _VALIDATE = {
     "max-rules": _positive,
     "max-priority-depth": _positive,
@@ -135,6 +153,7 @@ _VALIDATE = {
     "required-exclusions": _list_ids,
     "fields": _fields,
     "options": _options,
+    "contacts": _contacts,
 }
 
 

@@ -48,7 +48,16 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "(diagnostics on stderr, exit 1) when the checks find errors.",
     )
     compile_.add_argument("file", metavar="FILE")
-    compile_.add_argument("--target", choices=["cxone"], default="cxone")
+    compile_.add_argument("--target", choices=["cxone", "sql"], default="cxone")
+    compile_.add_argument(
+        "--dialect",
+        choices=["duckdb", "spark", "trino", "bigquery", "snowflake", "postgres"],
+        default="duckdb",
+        help="the SQL dialect of `--target sql` (default: duckdb)",
+    )
+    compile_.add_argument(
+        "--table", metavar="NAME", help="the contacts table of `--target sql` (default: contacts)"
+    )
     compile_.set_defaults(run=run_compile)
 
 
@@ -138,5 +147,10 @@ def run_compile(args: argparse.Namespace) -> int:
         return ERRORS
     if result.diagnostics:
         sys.stderr.write(text.render(result.diagnostics))
+    if args.target == "sql":
+        from selang.app.preview import compile_sql
+
+        sys.stdout.write(compile_sql(result.selection, args.dialect, args.table))
+        return OK
     sys.stdout.write(targets.get(args.target).render(result.selection))
     return OK

@@ -18,7 +18,7 @@ class Target(Protocol):
     def render(self, selection: Selection) -> str: ...
 
 
-TARGETS = {"cxone": "selang.targets.cxone"}
+TARGETS = {"cxone": "selang.targets.cxone", "sql": "selang.targets.sql"}
 
 
 def get(name: str) -> Target:
