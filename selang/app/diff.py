@@ -15,7 +15,7 @@ import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import attrs
 
@@ -27,6 +27,9 @@ from selang.core.diagnostics import Diagnostic, Span, error
 from selang.report.diff import finding_text, verdict_text
 from selang.semantic.model import Selection
 from selang.targets.cxone import read_payload
+
+if TYPE_CHECKING:
+    from selang.data import Runner
 
 Status = Literal["compared", "added", "deleted"]
 # Errors that mean the file was not read completely: comparing what was read would be a guess.
@@ -55,6 +58,9 @@ class FileDiff:
     new: Selection | None = attrs.field(default=None, eq=False, repr=False)
     # What the change policies (SEL040, SEL041, ...) found, severities as configured.
     findings: tuple[Diagnostic, ...] = ()
+    # With `--contacts`: how many contacts of the data the change gains and loses.
+    gained_count: int | None = None
+    lost_count: int | None = None
 
     @property
     def same(self) -> bool:
@@ -182,6 +188,55 @@ def _checkout(root: str, rev: str) -> Iterator[str]:
             kept = [m for m in tar.getmembers() if m.isfile() and m.name.endswith(_KEPT_SUFFIXES)]
             tar.extractall(tmp, members=kept, filter="data")
         yield tmp
+
+
+def count_on(results: Sequence[FileDiff], source: str) -> list[FileDiff]:
+    """Each compared campaign with `gained_count` and `lost_count` counted on the contact data
+    in `source` (CONTRACT §6) by DuckDB: one query per direction, `new EXCEPT old`, run in the
+    engine. Raises `DiffError` when the data cannot be used."""
+    from selang.app.preview import open_runner
+    from selang.data import DataError
+
+    try:
+        runner = open_runner("duckdb", source)
+    except DataError as exc:
+        raise DiffError([error("SEL002", str(exc), Span.point(source))]) from None
+    try:
+        return [_counted(r, runner, source) for r in results]
+    except DataError as exc:
+        raise DiffError([error("SEL002", str(exc), Span.point(source))]) from None
+    finally:
+        runner.close()
+
+
+def _counted(result: FileDiff, runner: Runner, source: str) -> FileDiff:
+    from sqlglot import exp
+
+    from selang.data.checks import missing_columns
+    from selang.data.preview import table_for
+    from selang.targets import sql
+
+    if result.comparison is None or result.old is None or result.new is None:
+        return result
+    config = Finder().for_file(result.path)
+    table = table_for(runner, config.contacts, config.fields)
+    columns = runner.columns()
+    missing = [
+        *missing_columns(result.old, columns, source),
+        *missing_columns(result.new, columns, source),
+    ]
+    if missing:
+        raise DiffError(missing)
+    old = sql.select_contacts(result.old, table)
+    new = sql.select_contacts(result.new, table)
+
+    def count(only: exp.Select, other: exp.Select) -> int:
+        difference = exp.except_(only.copy(), other.copy(), distinct=True)
+        query = exp.select(exp.func("count", exp.Star())).from_(difference.subquery("d"))
+        ((n,),) = runner.rows(sql.to_sql(query, runner.dialect, pretty=False))
+        return int(n)  # type: ignore[call-overload]
+
+    return attrs.evolve(result, gained_count=count(new, old), lost_count=count(old, new))
 
 
 def plan_lines(base: object, desired: object, path: str, campaign_id: str | None) -> list[str]:

@@ -25,11 +25,16 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     diff.add_argument(
         "--format", choices=("text", "json", "markdown"), default="text", help="output format"
     )
+    diff.add_argument(
+        "--contacts",
+        metavar="SOURCE",
+        help="also count the gained and lost contacts in this data (CSV, Parquet or DuckDB file)",
+    )
     diff.set_defaults(run=run_diff)
 
 
 def run_diff(args: argparse.Namespace) -> int:
-    from selang.app.diff import DiffError, diff_files, diff_git
+    from selang.app.diff import DiffError, count_on, diff_files, diff_git
     from selang.checks.config import ConfigError
     from selang.report import diff as shown
     from selang.report import text
@@ -39,6 +44,8 @@ def run_diff(args: argparse.Namespace) -> int:
         return USAGE
     try:
         results = diff_git(args.git, args.files) if args.git else [diff_files(*args.files)]
+        if args.contacts:
+            results = count_on(results, args.contacts)
     except DiffError as exc:
         sys.stderr.write(text.render(exc.diagnostics))
         return USAGE

@@ -129,11 +129,22 @@ def text(entries: Sequence[Entry], headed: bool) -> str:
         out.append(f"{_heading(entry)}: {said}" if headed else str(said))
         if comparison is not None:
             out.extend(f"  {line}" for line in change_lines(comparison))
+        counted = _counts(entry)
+        if counted:
+            out.append(f"  {counted}")
         out.extend(f"  {finding_text(d)}" for d in entry.findings)
     if headed:
         differ = sum(1 for e in entries if e.comparison is None or not e.comparison.same)
         out.append(f"{differ} of {len(entries)} campaign(s) would select other contacts")
     return "".join(f"{line}\n" for line in out)
+
+
+def _counts(entry: Entry) -> str | None:
+    gained = getattr(entry, "gained_count", None)
+    lost = getattr(entry, "lost_count", None)
+    if gained is None or lost is None:
+        return None
+    return f"in the contact data: {gained} gained, {lost} lost"
 
 
 # --- Markdown -----------------------------------------------------------------------------
@@ -188,6 +199,9 @@ def markdown(entries: Sequence[Entry]) -> str:
         changes = change_lines(c, words=True)
         if changes:
             out += ["", *(f"- {line}" for line in changes)]
+        counted = _counts(entry)
+        if counted:
+            out += ["", counted[0].upper() + counted[1:] + "."]
         for d in entry.findings:
             out += ["", f"> **{d.severity.value} {d.code}**: {d.message}"]
     return "\n".join(out) + "\n"
@@ -214,12 +228,20 @@ def comparison_json(comparison: Comparison) -> dict[str, Any]:
     }
 
 
+def _count_json(entry: Entry) -> dict[str, int]:
+    gained = getattr(entry, "gained_count", None)
+    lost = getattr(entry, "lost_count", None)
+    if gained is None or lost is None:
+        return {}
+    return {"gained_count": gained, "lost_count": lost}
+
+
 def json_text(entries: Sequence[Entry], single: bool) -> str:
     """§7's object for one comparison; with `--git`, an array with each file's path and status."""
     if single:
         (entry,) = entries
         assert entry.comparison is not None, "a single diff always compares"
-        return dumps(comparison_json(entry.comparison))
+        return dumps({**comparison_json(entry.comparison), **_count_json(entry)})
     items = []
     for entry in entries:
         item: dict[str, Any] = {
@@ -229,5 +251,6 @@ def json_text(entries: Sequence[Entry], single: bool) -> str:
         }
         if entry.comparison is not None:
             item.update(comparison_json(entry.comparison))
+            item.update(_count_json(entry))
         items.append(item)
     return dumps(items)
