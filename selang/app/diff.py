@@ -87,7 +87,7 @@ def read(path: str, shown: str | None = None) -> Selection:
 def _renamed(d: Diagnostic, path: str, shown: str | None) -> Diagnostic:
     if shown is None or d.span.path != path:
         return d
-    return attrs.evolve(d, span=attrs.evolve(d.span, path=shown))
+    return attrs.evolve(d, span=d.span._replace(path=shown))
 
 
 def diff_files(old_path: str, new_path: str) -> FileDiff:

@@ -155,8 +155,8 @@ def _cell(text: str) -> str:
 
 
 def _witness_table(comparison: Comparison) -> list[str]:
-    rows = [("gained", comparison.gained), ("lost", comparison.lost)]
-    rows = [(label, c) for label, c in rows if c is not None]
+    found = [("gained", comparison.gained), ("lost", comparison.lost)]
+    rows = [(label, c) for label, c in found if c is not None]
     if not rows:
         return []
     fields = [name for name, _ in rows[0][1].fields]

@@ -167,3 +167,15 @@ def test_git_bad_revision_or_no_repository_exit_two(repo, tmp_path_factory, caps
     outside = _write(tmp_path_factory.mktemp("plain") / "x.sel")
     code, _, err = _run(capsys, "--git", "HEAD", str(outside))
     assert code == 2 and "git" in err.lower() and "Traceback" not in err
+
+
+def test_git_names_an_unreadable_old_version_by_its_revision(repo, capsys):
+    """A version at REV that cannot be read is a diagnostic naming `REV:path`, and exit 2."""
+    broken = repo / "campaigns" / "broken.sel"
+    broken.write_text('campaign "x" {\n  target\n}\n', encoding="utf-8")
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-q", "-m", "broken")
+    _write(broken, cid="x")
+    code, out, err = _run(capsys, "--git", "HEAD", "campaigns/broken.sel")
+    assert code == 2 and out == ""
+    assert "HEAD:campaigns/broken.sel" in err and "SEL001" in err
