@@ -24,6 +24,7 @@ bench:
 	cd bench && ../$(PYTHON) policy_cost.py
 	cd bench && ../$(PYTHON) apply.py
 	cd bench && ../$(PYTHON) preview.py
+	cd bench && ../$(PYTHON) diff.py
 
 quickstart:
 	$(PYTHON) -m selang check examples/lists.sel examples/campaigns

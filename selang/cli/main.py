@@ -34,6 +34,7 @@ COMMANDS = {
     "sandbox": "selang.cli.sandbox",
     "fmt": "selang.cli.source",
     "decompile": "selang.cli.source",
+    "diff": "selang.cli.diff",
     "preview": "selang.cli.preview",
     "fields": "selang.cli.fields",
 }

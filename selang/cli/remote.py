@@ -118,6 +118,7 @@ def _report_load(loaded: Loaded) -> int:
 
 
 def _describe_change(change: PlannedChange) -> list[str]:
+    from selang.app.diff import plan_lines
     from selang.remote import plan as planning
 
     d = planning.diff(change.base, change.desired)
@@ -125,7 +126,11 @@ def _describe_change(change: PlannedChange) -> list[str]:
     head = f"campaign `{change.campaign_id}` (version {change.base_version}, {change.source})"
     if not lines:
         return [f"{head}: no changes"]
-    return [f"{head}: {len(lines)} change{'s' if len(lines) != 1 else ''}", *lines]
+    semantic = [
+        f"  {line}"
+        for line in plan_lines(change.base, change.desired, change.source, change.campaign_id)
+    ]
+    return [f"{head}: {len(lines)} change{'s' if len(lines) != 1 else ''}", *lines, *semantic]
 
 
 @handle_errors
