@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import attrs
@@ -19,6 +19,10 @@ from selang.semantic.rules import check_rule
 from selang.syntax import ast
 from selang.syntax.parser import Comment, ParseResult, parse
 from selang.syntax.source import read_source
+
+# Reads one file's text, or says why it cannot: `read_source`, or an editor's open documents
+# in front of it.
+SourceReader = Callable[[str], tuple[str | None, Diagnostic | None]]
 
 NAMES = "SEL002"
 MALFORMED = "SEL015"
@@ -79,6 +83,7 @@ class _Resolver:
     # read and parsed once.
     shared: dict[str, ParseResult | None] = attrs.Factory(dict)
     files: list[str] = attrs.Factory(list)
+    read: SourceReader = read_source
 
     # --- imports ---------------------------------------------------------------------------
     def load(self, root: str, text: str | None = None) -> ast.Module | None:
@@ -149,7 +154,7 @@ class _Resolver:
         key = _key(path)
         if key in self.shared and via is not None:
             return self.shared[key]
-        text, problem = read_source(path)
+        text, problem = self.read(path)
         if text is None:
             assert problem is not None
             if via is None:
@@ -390,13 +395,17 @@ def _rule(cond: ast.Condition) -> Rule:
 
 
 def resolve(
-    path: str, text: str | None = None, shared: dict[str, ParseResult | None] | None = None
+    path: str,
+    text: str | None = None,
+    shared: dict[str, ParseResult | None] | None = None,
+    read: SourceReader | None = None,
 ) -> Program:
     """Resolve the file at `path` (or `text` given as its contents) and all it imports.
 
     `shared` caches parsed files between calls (pass the same dict for every file of one run).
+    `read` reads each file instead of `read_source` (an editor's unsaved documents first).
     """
-    resolver = _Resolver(shared=shared if shared is not None else {})
+    resolver = _Resolver(shared=shared if shared is not None else {}, read=read or read_source)
     module = resolver.load(path, text)
     selection = None
     if module is not None:

@@ -1,0 +1,88 @@
+"""Completion: the keywords and operators the parser would take at the cursor (from its LALR
+state after reading the text before it), names in scope and declared fields."""
+
+from __future__ import annotations
+
+import re
+
+from lsprotocol import types
+
+from selang.syntax import parser
+
+_WORD_BEFORE = re.compile(r"[A-Za-z0-9_.]*\Z")
+_CLAUSE_WORD = re.compile(r"\b(target|exclude|where|priority|segment|list|import)\b")
+_OPERATORS = ("==", "!=", ">", ">=", "<", "<=")
+# Words that only come as a phrase: offer the phrase.
+_PHRASES = {"STARTS": "starts with", "ENDS": "ends with"}
+
+
+def expected(prefix: str) -> frozenset[str] | None:
+    """The terminals the parser accepts after `prefix`; None when `prefix` has an error."""
+    grammar = parser._grammar()
+    try:
+        parser._run(grammar, prefix, parser._ToAst("<completion>", prefix), [])
+    except parser._UnexpectedToken as exc:
+        if exc.token.type != "$END":
+            return None
+        return frozenset(exc.expected)
+    except parser._UnexpectedCharacter:
+        return None
+    except Exception:  # a half-written construct a reduction does not expect
+        return None
+    # The whole prefix is a complete file: a new declaration may follow.
+    return frozenset({"IMPORT", "LIST", "SEGMENT", "CAMPAIGN"})
+
+
+def items(
+    text: str,
+    offset: int,
+    lists: list[tuple[str, str]],
+    segments: list[tuple[str, str]],
+    fields: dict[str, str],
+) -> list[types.CompletionItem]:
+    """Completions at `offset` in `text`; `lists`/`segments` are (name, detail) in scope."""
+    before = text[:offset]
+    word = _WORD_BEFORE.search(before)
+    prefix = before[: word.start()] if word else before
+    terminals = expected(prefix)
+    keywords = parser._grammar().keywords
+    out: list[types.CompletionItem] = []
+    if terminals is None:
+        terminals = frozenset(keywords.values()) | {"COMPARE", "NAME"}
+    for word_text, terminal in keywords.items():
+        if terminal in terminals:
+            label = _PHRASES.get(terminal, word_text)
+            out.append(types.CompletionItem(label=label, kind=types.CompletionItemKind.Keyword))
+    if "COMPARE" in terminals:
+        out.extend(
+            types.CompletionItem(label=op, kind=types.CompletionItemKind.Operator)
+            for op in _OPERATORS
+        )
+    if "NAME" in terminals:
+        clause = _last_clause_word(prefix)
+        if clause in ("target", "exclude"):
+            out.extend(
+                types.CompletionItem(label=n, kind=types.CompletionItemKind.Constant, detail=d)
+                for n, d in lists
+            )
+        elif "QUOTED_FIELD" in terminals or clause in ("where", "segment"):
+            out.extend(
+                types.CompletionItem(label=n, kind=types.CompletionItemKind.Function, detail=d)
+                for n, d in segments
+            )
+            out.extend(
+                types.CompletionItem(
+                    label=n if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.]*", n) else f"`{n}`",
+                    kind=types.CompletionItemKind.Field,
+                    detail=t,
+                )
+                for n, t in sorted(fields.items())
+            )
+    return out
+
+
+def _last_clause_word(prefix: str) -> str | None:
+    found = None
+    for match in _CLAUSE_WORD.finditer(prefix):
+        found = match.group(1)
+    return found
