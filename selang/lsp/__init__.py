@@ -12,9 +12,11 @@ INSTALL_HINT = "the language server needs the `lsp` extra: pip install 'selang-c
 
 def available() -> bool:
     """Whether pygls can be imported."""
-    import importlib.util
-
-    return importlib.util.find_spec("pygls") is not None
+    try:
+        import pygls.lsp.server  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 def serve() -> None:

@@ -7,7 +7,7 @@ import re
 
 from lsprotocol import types
 
-from selang.syntax import parser
+from selang.syntax import ast, parser
 
 _WORD_BEFORE = re.compile(r"[A-Za-z0-9_.]*\Z")
 _CLAUSE_WORD = re.compile(r"\b(target|exclude|where|priority|segment|list|import)\b")
@@ -79,6 +79,28 @@ def items(
                 for n, t in sorted(fields.items())
             )
     return out
+
+
+_DECL = re.compile(
+    r'^[ \t]*(?:import[ \t]+"(?P<path>[^"\n]*)"'
+    r'|list[ \t]+(?P<list>[A-Za-z_][A-Za-z0-9_.]*)[ \t]*=[ \t]*"(?P<id>[^"\n]*)"'
+    r"|segment[ \t]+(?P<segment>[A-Za-z_][A-Za-z0-9_.]*))",
+    re.MULTILINE,
+)
+
+
+def rough_module(text: str) -> ast.Module:
+    """The imports and definitions of a file that does not parse (it is being typed), read line
+    by line, so names in scope can still be offered."""
+    decls: list[ast.Decl] = []
+    for match in _DECL.finditer(text):
+        if match.group("path") is not None:
+            decls.append(ast.ImportDecl(match.group("path")))
+        elif match.group("list") is not None:
+            decls.append(ast.ListDecl(match.group("list"), match.group("id")))
+        else:
+            decls.append(ast.SegmentDecl(match.group("segment"), ()))
+    return ast.Module(tuple(decls))
 
 
 def _last_clause_word(prefix: str) -> str | None:

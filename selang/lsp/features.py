@@ -128,14 +128,15 @@ def register(server: Server) -> None:
         text = doc.text.replace("\r\n", "\n").replace("\r", "\n")
         server.parsed(uri)
         last = server.modules.get(uri)
+        module = last.module if last is not None else None
         lists: list[tuple[str, str]] = []
         segments: list[tuple[str, str]] = []
-        if last is not None and last.module is not None:
-            for (kind, name), d in server.scope(doc, last.module).definitions.items():
-                if kind == navigate.LIST:
-                    lists.append((name, f'list "{d.node.list_id}"'))  # type: ignore[union-attr]
-                else:
-                    segments.append((name, "segment"))
+        scope = server.scope(doc, module or complete.rough_module(text))
+        for (kind, name), d in scope.definitions.items():
+            if kind == navigate.LIST:
+                lists.append((name, f'list "{d.node.list_id}"'))  # type: ignore[union-attr]
+            else:
+                segments.append((name, "segment"))
         offset = convert.Lines(text).offset(params.position)
         fields = _fields(doc.path)
         found = complete.items(text, offset, sorted(lists), sorted(segments), fields)

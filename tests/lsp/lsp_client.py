@@ -139,3 +139,27 @@ def pos(line: int, character: int) -> types.Position:
 
 def doc(uri: str) -> types.TextDocumentIdentifier:
     return types.TextDocumentIdentifier(uri=uri)
+
+
+def offset(text: str, position: types.Position) -> int:
+    """The index into `text` of an LSP position (UTF-16 columns), computed independently."""
+    lines = text.split("\n")
+    start = sum(len(t) + 1 for t in lines[: position.line])
+    line = lines[position.line] if position.line < len(lines) else ""
+    encoded = line.encode("utf-16-le")[: position.character * 2]
+    return start + len(encoded.decode("utf-16-le"))
+
+
+def apply(text: str, edits: list[types.TextEdit]) -> str:
+    """The text after the edits (applied from the last to the first, as LSP specifies)."""
+    spans = sorted(
+        ((offset(text, e.range.start), offset(text, e.range.end), e.new_text) for e in edits),
+        reverse=True,
+    )
+    for start, end, new in spans:
+        text = text[:start] + new + text[end:]
+    return text
+
+
+def utf16(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
