@@ -38,6 +38,9 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def editor(project: Path) -> Iterator[Editor]:
+    pytest.importorskip("pygls")
+    from lsp_client import Editor
+
     found = Editor(str(project))
     yield found
     found.stop()

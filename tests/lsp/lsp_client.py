@@ -42,6 +42,9 @@ class Editor:
 
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
         self.run(self.client.start_io(sys.executable, "-m", "selang", "lsp", cwd=cwd, env=env))
+        # What the server writes to stderr (its log); read, so a full pipe never blocks it.
+        self.stderr: list[str] = []
+        self.run(self._drain_stderr())
         self.run(
             self.client.initialize_async(
                 types.InitializeParams(
@@ -51,6 +54,15 @@ class Editor:
             )
         )
         self.client.initialized(types.InitializedParams())
+
+    async def _drain_stderr(self) -> None:
+        stream = self.client._server.stderr  # type: ignore[attr-defined]
+
+        async def read() -> None:
+            async for line in stream:
+                self.stderr.append(line.decode("utf-8", "replace"))
+
+        self._stderr_task = asyncio.ensure_future(read())
 
     def run(self, coro: Coroutine[Any, Any, T], timeout: float = 30) -> T:
         return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)

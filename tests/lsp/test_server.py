@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
+pytest.importorskip("pygls")
+
 from pathlib import Path
 
 from lsp_client import Editor, apply, doc, pos, utf16
