@@ -19,6 +19,7 @@ bench:
 	cd bench && ../$(PYTHON) analysis.py
 	cd bench && ../$(PYTHON) policy_cost.py
 	cd bench && ../$(PYTHON) apply.py
+	cd bench && ../$(PYTHON) lsp.py
 
 quickstart:
 	$(PYTHON) -m selang check examples/lists.sel examples/campaigns
