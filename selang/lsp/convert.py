@@ -3,15 +3,33 @@ UTF-16 code units), and diagnostics in LSP's shape."""
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterable
+from pathlib import Path
 
 from lsprotocol import types
 
 from selang.core.diagnostics import Diagnostic, Severity, Span
 from selang.syntax import ast
 
-RULES_DOC = "https://github.com/selang/selang/blob/main/docs/rules.md"
+# Where a code's `codeDescription` points: docs/rules.md of a source checkout, else the
+# package's page (the wheel carries no docs).
+_CHECKOUT_RULES = Path(__file__).resolve().parents[2] / "docs" / "rules.md"
+PACKAGE_PAGE = "https://pypi.org/project/selang-cxone/"
+
+
+@functools.cache
+def rules_link(code: str) -> str:
+    """The documentation of `code`: its heading's anchor in docs/rules.md."""
+    if not _CHECKOUT_RULES.is_file():
+        return PACKAGE_PAGE
+    from selang.checks.registry import registry
+
+    entry = registry().get(code)
+    anchor = f"{code}-{entry.policy.name}".lower() if entry is not None else code.lower()
+    return f"{_CHECKOUT_RULES.as_uri()}#{anchor}"
+
 
 _SEVERITY = {
     Severity.ERROR: types.DiagnosticSeverity.Error,
@@ -93,7 +111,7 @@ def to_lsp(d: Diagnostic, lines: Lines, path: str, module: ast.Module | None) ->
         )
         for r in d.related
     ]
-    code_url = f"{RULES_DOC}#{d.code.lower()}"
+    code_url = rules_link(d.code)
     return types.Diagnostic(
         range=lines.range(span),
         message=message,

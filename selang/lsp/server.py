@@ -107,6 +107,16 @@ class Server:
         self.workspace.checked[result.uri] = result
         module = result.program.module if result.program else None
         found = convert.to_lsp_all(result.diagnostics, result.text, doc.path, module)
+        if result.config_error is not None:
+            # As `selang check` refuses to run: say why, at the top of the file.
+            found.append(
+                types.Diagnostic(
+                    range=types.Range(start=types.Position(0, 0), end=types.Position(0, 0)),
+                    message=f"invalid configuration: {result.config_error}",
+                    severity=types.DiagnosticSeverity.Error,
+                    source="selang",
+                )
+            )
         self.ls.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(
                 uri=result.uri, diagnostics=found, version=result.version

@@ -13,7 +13,7 @@ import attrs
 
 from selang.checks.config import ConfigError
 from selang.checks.engine import Session
-from selang.core.diagnostics import Diagnostic, Severity, Span
+from selang.core.diagnostics import Diagnostic
 from selang.semantic.resolve import Program, SourceReader, resolve
 from selang.syntax.parser import ParseResult
 from selang.syntax.source import read_source
@@ -127,14 +127,7 @@ def check(
     try:
         outcome = session.run(doc.path, program.selection, program.diagnostics, program.comments)
     except ConfigError as exc:
-        problem = Diagnostic(
-            "SEL002",
-            Severity.ERROR,
-            f"invalid configuration: {exc}",
-            Span.point(doc.path),
-            help="fix the settings file; until then this file is not checked",
-        )
-        return Checked(doc.uri, doc.version, doc.text, (problem,), program, files, str(exc))
+        return Checked(doc.uri, doc.version, doc.text, (), program, files, str(exc))
     unused = session.finish().get(doc.path, ())
     found = list(dict.fromkeys(outcome.diagnostics + unused))
     found.sort(key=lambda d: d.sort_key())

@@ -74,7 +74,7 @@ def test_open_publishes_the_check_diagnostics(editor: Editor, project: Path) -> 
     assert redundant.severity == types.DiagnosticSeverity.Warning
     assert redundant.range == types.Range(start=pos(5, 19), end=pos(5, 27))
     assert redundant.code_description is not None
-    assert redundant.code_description.href.endswith("rules.md#sel019")
+    assert redundant.code_description.href.endswith("rules.md#sel019-redundant-rule")
     (related,) = redundant.related_information or []
     assert related.location.uri == (project / "lib.sel").as_uri()
     assert related.location.range.start == pos(2, 17)
@@ -272,3 +272,14 @@ def test_requests_for_closed_or_unknown_documents_answer_empty(
     live = editor.open(project / "still.sel", 'campaign "c" {\n}\n')
     assert "SEL010" in codes(editor.diagnostics(live, 1))
     editor.close(live)
+
+
+def test_invalid_settings_are_reported_on_the_document(editor: Editor, project: Path) -> None:
+    """A document under an invalid selang.toml says so instead of being checked."""
+    folder = project / "broken-settings"
+    folder.mkdir()
+    (folder / "selang.toml").write_text("max-rules = 0\n")
+    uri = editor.open(folder / "c.sel", 'campaign "c" {\n}\n')
+    (only,) = editor.diagnostics(uri, 1)
+    assert only.message.startswith("invalid configuration:") and "max-rules" in only.message
+    editor.close(uri)
