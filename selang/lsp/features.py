@@ -7,41 +7,41 @@ from typing import Any
 from lsprotocol import types
 
 from selang.lsp import complete, convert, fixes, navigate
-from selang.lsp.server import Server, _safe
+from selang.lsp.server import Server, safe
 
 
 def register(server: Server) -> None:
     ls = server.ls
 
     @ls.feature(types.TEXT_DOCUMENT_DID_OPEN)
-    @_safe(None)
+    @safe(None)
     def did_open(params: types.DidOpenTextDocumentParams) -> None:
         item = params.text_document
         server.opened(item.uri, item.text, item.version)
 
     @ls.feature(types.TEXT_DOCUMENT_DID_CHANGE)
-    @_safe(None)
+    @safe(None)
     def did_change(params: types.DidChangeTextDocumentParams) -> None:
         server.changed(params.text_document.uri, params.text_document.version)
 
     @ls.feature(types.TEXT_DOCUMENT_DID_CLOSE)
-    @_safe(None)
+    @safe(None)
     def did_close(params: types.DidCloseTextDocumentParams) -> None:
         server.closed(params.text_document.uri)
 
     @ls.feature(types.TEXT_DOCUMENT_DID_SAVE)
-    @_safe(None)
+    @safe(None)
     def did_save(params: types.DidSaveTextDocumentParams) -> None:
         # Settings or libraries on disk may have changed along with the file.
         server.schedule(list(server.workspace.documents))
 
     @ls.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
-    @_safe(None)
+    @safe(None)
     def watched(params: types.DidChangeWatchedFilesParams) -> None:
         server.schedule(list(server.workspace.documents))
 
     @ls.feature(types.TEXT_DOCUMENT_FORMATTING)
-    @_safe(None)
+    @safe(None)
     def formatting(params: types.DocumentFormattingParams) -> list[types.TextEdit] | None:
         from selang.format.fmt import format_source
 
@@ -55,7 +55,7 @@ def register(server: Server) -> None:
         return [types.TextEdit(range=convert.Lines(doc.text).whole(), new_text=out)]
 
     @ls.feature(types.TEXT_DOCUMENT_HOVER)
-    @_safe(None)
+    @safe(None)
     def hover(params: types.HoverParams) -> types.Hover | None:
         parts = _diagnostic_docs(server, params.text_document.uri, params.position)
         found = server.cursor(params.text_document.uri, params.position)
@@ -74,7 +74,7 @@ def register(server: Server) -> None:
         )
 
     @ls.feature(types.TEXT_DOCUMENT_DEFINITION)
-    @_safe(None)
+    @safe(None)
     def definition(params: types.DefinitionParams) -> types.Location | None:
         found = server.cursor(params.text_document.uri, params.position)
         if found is None:
@@ -87,7 +87,7 @@ def register(server: Server) -> None:
         return server.location(*where) if where is not None else None
 
     @ls.feature(types.TEXT_DOCUMENT_REFERENCES)
-    @_safe(None)
+    @safe(None)
     def references(params: types.ReferenceParams) -> list[types.Location] | None:
         found = server.cursor(params.text_document.uri, params.position)
         if found is None:
@@ -107,7 +107,7 @@ def register(server: Server) -> None:
         return [server.location(path, span) for path, span in hits]
 
     @ls.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
-    @_safe(None)
+    @safe(None)
     def symbols(params: types.DocumentSymbolParams) -> list[types.DocumentSymbol] | None:
         found = server.parsed(params.text_document.uri)
         if found is None or found[1].module is None:
@@ -119,7 +119,7 @@ def register(server: Server) -> None:
         types.TEXT_DOCUMENT_COMPLETION,
         types.CompletionOptions(trigger_characters=[" ", "("]),
     )
-    @_safe(None)
+    @safe(None)
     def completion(params: types.CompletionParams) -> types.CompletionList | None:
         uri = params.text_document.uri
         doc = server.workspace.documents.get(uri)
@@ -146,7 +146,7 @@ def register(server: Server) -> None:
         types.TEXT_DOCUMENT_CODE_ACTION,
         types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix]),
     )
-    @_safe(None)
+    @safe(None)
     def code_action(params: types.CodeActionParams) -> list[types.CodeAction] | None:
         uri = params.text_document.uri
         doc = server.workspace.documents.get(uri)

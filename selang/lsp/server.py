@@ -1,6 +1,6 @@
-"""The language server: pygls handlers over one `Workspace`, each a few lines that call the
-library (the check engine, the formatter, navigation). Checks run in one worker thread so the
-server keeps answering while they run; a result for a text that has changed since is dropped.
+"""The language server's state: the pygls server, one `Workspace` and the queue of documents
+to check. Checks run in one worker thread so the server keeps answering while they run; a
+result for a text that has changed since is dropped. The handlers are in `selang.lsp.features`.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 DEBOUNCE = 0.01
 
 
-def _safe(default: Any) -> Callable[[F], F]:
+def safe(default: Any) -> Callable[[F], F]:
     """A handler that fails answers `default` (an empty result) and logs why, never dies."""
 
     def wrap(fn: F) -> F:
