@@ -7,6 +7,7 @@ import re
 
 from lsprotocol import types
 
+from selang.format.fmt import string_text
 from selang.lsp.convert import Lines
 from selang.syntax import ast
 from selang.syntax.parser import Comment
@@ -71,7 +72,7 @@ def add_exclusion(lines: Lines, module: ast.Module | None, list_id: str) -> type
     campaign = next((d for d in module.decls if isinstance(d, ast.CampaignDecl)), None)
     if campaign is None:
         return None
-    quoted = f'"{list_id}"'
+    quoted = string_text(list_id)
     for clause in campaign.clauses:
         if isinstance(clause, ast.ExcludeClause) and clause.lists:
             last = clause.lists[-1].span

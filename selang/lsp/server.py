@@ -24,7 +24,7 @@ log = logging.getLogger("selang.lsp")
 F = TypeVar("F", bound=Callable[..., Any])
 
 # Edits that arrive within this many seconds of each other are checked once, together.
-DEBOUNCE = 0.01
+DEBOUNCE = 0.005
 
 
 def safe(default: Any) -> Callable[[F], F]:
