@@ -32,7 +32,7 @@ def test_suppressions_are_read_from_the_unsaved_text(tmp_path: Path) -> None:
     path = tmp_path / "c.sel"
     # On disk, the comment's line has text before the comment's column: it would look like a
     # trailing comment that covers only its own line.
-    path.write_text("list placeholder = \"x\"\n" * 5)
+    path.write_text('list placeholder = "x"\n' * 5)
     text = 'campaign "c" {\n  target "l"\n  # selang: ignore[SEL016]\n  priority a, a\n}\n'
     workspace = Workspace()
     doc = workspace.open(path.as_uri(), text, 1)
