@@ -25,6 +25,7 @@ bench:
 	cd bench && ../$(PYTHON) apply.py
 	cd bench && ../$(PYTHON) preview.py
 	cd bench && ../$(PYTHON) diff.py
+	cd bench && ../$(PYTHON) lsp.py
 
 quickstart:
 	$(PYTHON) -m selang check examples/lists.sel examples/campaigns

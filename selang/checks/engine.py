@@ -7,7 +7,7 @@ folder and knows which suppressions were used, so unused ones are reported once 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 import attrs
 
@@ -18,6 +18,7 @@ from selang.checks.suppressions import Suppression, covering, parse
 from selang.core.diagnostics import Diagnostic, Severity, Span
 from selang.semantic.model import Selection
 from selang.syntax.parser import Comment
+from selang.syntax.source import read_source
 
 PLUGIN_FAILED = "SEL099"
 UNUSED_SUPPRESSION = "SEL024"
@@ -44,6 +45,8 @@ class Session:
     _codes_checked: set[str] = attrs.Factory(set)
     # Plugin load failures are reported once per run: by the session of the run's first file.
     report_failures: bool = True
+    # How a file with suppressions is read again (an editor's unsaved text comes first).
+    read: Callable[[str], tuple[str | None, Diagnostic | None]] = read_source
 
     def run(
         self,
@@ -123,17 +126,19 @@ class Session:
         out = {}
         for file, items in comments.items():
             if file not in self._suppressions:
-                self._suppressions[file] = _parse_file(file, items)
+                self._suppressions[file] = _parse_file(file, items, self.read)
             out[file] = self._suppressions[file]
         return out
 
 
-def _parse_file(path: str, comments: tuple[Comment, ...]) -> list[Suppression]:
+def _parse_file(
+    path: str,
+    comments: tuple[Comment, ...],
+    read: Callable[[str], tuple[str | None, Diagnostic | None]],
+) -> list[Suppression]:
     if not any("selang:" in c.text for c in comments):
         return []
-    from selang.syntax.source import read_source
-
-    text, _ = read_source(path)
+    text, _ = read(path)
     return parse(path, comments, text)
 
 

@@ -37,6 +37,7 @@ COMMANDS = {
     "diff": "selang.cli.diff",
     "preview": "selang.cli.preview",
     "fields": "selang.cli.fields",
+    "lsp": "selang.cli.lsp",
 }
 
 USAGE = 2
@@ -91,10 +92,10 @@ def run() -> NoReturn:
     A command allocates many objects and makes almost no reference cycles, so the collector's
     default pass every 700 allocations and its full passes at exit, over objects the process is
     about to free anyway, only cost time: together about a seventh of a cold `selang check` of
-    one file (BENCHMARKS.md). Cycles are still collected, in larger batches. The sandbox is a
-    server that may run for hours, so it keeps Python's defaults.
+    one file (BENCHMARKS.md). Cycles are still collected, in larger batches. The sandbox and
+    the language server may run for hours, so they keep Python's defaults.
     """
-    short = sys.argv[1:2] != ["sandbox"]
+    short = sys.argv[1:2] not in (["sandbox"], ["lsp"])
     if short:
         gc.set_threshold(100_000)
     code = main()

@@ -8,7 +8,7 @@ names of the campaign against the definitions collected here.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import attrs
@@ -27,6 +27,11 @@ class Definition:
     path: str
 
 
+# Reads one file's text, or says why it cannot: `read_source`, or an editor's open documents
+# in front of it.
+SourceReader = Callable[[str], tuple[str | None, Diagnostic | None]]
+
+
 @attrs.define
 class Imports:
     """The files of one root, read and parsed, and the definitions they make."""
@@ -39,6 +44,7 @@ class Imports:
     # read and parsed once.
     shared: dict[str, ParseResult | None] = attrs.Factory(dict)
     files: list[str] = attrs.Factory(list)
+    read: SourceReader = read_source
 
     def load(self, root: str, text: str | None = None) -> ast.Module | None:
         """Parse the root and every file it imports, depth first, reporting cycles once."""
@@ -108,7 +114,7 @@ class Imports:
         key = file_key(path)
         if key in self.shared and via is not None:
             return self.shared[key]
-        text, problem = read_source(path)
+        text, problem = self.read(path)
         if text is None:
             assert problem is not None
             if via is None:

@@ -12,12 +12,13 @@ from collections.abc import Iterator
 import attrs
 
 from selang.core.diagnostics import Diagnostic, Related, Span, error
-from selang.semantic.imports import NAMES, Definition, Imports
+from selang.semantic.imports import NAMES, Definition, Imports, SourceReader
 from selang.semantic.model import ListRef, Rule, Selection, Tier
 from selang.semantic.rules import check_rule
 from selang.semantic.ruletext import COMPARE_OPS
 from selang.syntax import ast
 from selang.syntax.parser import Comment, ParseResult
+from selang.syntax.source import read_source
 
 MALFORMED = "SEL015"
 
@@ -262,13 +263,17 @@ def _rule(cond: ast.Condition) -> Rule:
 
 
 def resolve(
-    path: str, text: str | None = None, shared: dict[str, ParseResult | None] | None = None
+    path: str,
+    text: str | None = None,
+    shared: dict[str, ParseResult | None] | None = None,
+    read: SourceReader | None = None,
 ) -> Program:
     """Resolve the file at `path` (or `text` given as its contents) and all it imports.
 
     `shared` caches parsed files between calls (pass the same dict for every file of one run).
+    `read` reads each file instead of `read_source` (an editor's unsaved documents first).
     """
-    resolver = _Resolver(shared=shared if shared is not None else {})
+    resolver = _Resolver(shared=shared if shared is not None else {}, read=read or read_source)
     module = resolver.load(path, text)
     selection = None
     if module is not None:

@@ -16,7 +16,7 @@ from selang.syntax.builder import AstBuilder
 from selang.syntax.lr import Comment
 from selang.syntax.tables import grammar_path
 
-__all__ = ["Comment", "ParseResult", "grammar_path", "parse"]
+__all__ = ["Comment", "ParseResult", "expected_after", "grammar_path", "keywords", "parse"]
 
 
 @attrs.frozen
@@ -44,3 +44,27 @@ def parse(text: str, path: str = "<input>") -> ParseResult:
         return ParseResult(None, (messages.unexpected_character(exc, text, path),))
     problems = tuple(builder.problems)
     return ParseResult(module if not problems else None, problems, tuple(comments))
+
+
+# Where a file ends well, a new declaration may follow.
+_TOP = frozenset({"IMPORT", "LIST", "SEGMENT", "CAMPAIGN"})
+
+
+def expected_after(prefix: str) -> frozenset[str] | None:
+    """The terminals the grammar accepts right after `prefix` (for an editor's completion);
+    None when `prefix` has an error before its end."""
+    grammar = _grammar()
+    try:
+        lr.run(grammar, prefix, AstBuilder("<completion>", prefix), [])
+    except lr.UnexpectedToken as exc:
+        return frozenset(exc.expected) if exc.token.type == "$END" else None
+    except lr.UnexpectedCharacter:
+        return None
+    except Exception:  # a half-written construct that a reduction does not expect
+        return None
+    return _TOP
+
+
+def keywords() -> dict[str, str]:
+    """Each keyword as written -> its terminal's name."""
+    return dict(_grammar().keywords)
