@@ -1,11 +1,16 @@
 """SEL040: a change that stops excluding a list, so the contacts in it can be dialed again."""
 
+from __future__ import annotations
+
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from selang.checks import Context, Policy
-from selang.checks.changes import Change
 from selang.core.diagnostics import Diagnostic, Severity
 from selang.semantic.model import Selection
+
+if TYPE_CHECKING:  # a plain `check` never loads the change machinery
+    from selang.checks.changes import Change
 
 
 class ExclusionRemoved(Policy):

@@ -1,11 +1,16 @@
 """SEL041: a list dropped from the `required-exclusions` setting since the compared revision."""
 
+from __future__ import annotations
+
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from selang.checks import Context, Policy
-from selang.checks.changes import Change
 from selang.core.diagnostics import Diagnostic, Severity, Span
 from selang.semantic.model import Selection
+
+if TYPE_CHECKING:  # a plain `check` never loads the change machinery
+    from selang.checks.changes import Change
 
 
 class RequiredExclusionDropped(Policy):

@@ -5,7 +5,8 @@ the reference meaning of one rule on one value; `compare` says exactly whom a ch
 selection adds and removes.
 """
 
-from .compare import Comparison, Contact, compare
+from typing import TYPE_CHECKING, Any
+
 from .evaluate import evaluate
 from .normalize import RuleLike
 from .ruleset import RuleSet
@@ -25,3 +26,15 @@ __all__ = [
     "evaluate",
     "implies",
 ]
+
+if TYPE_CHECKING:
+    from .comparison import Comparison, Contact, compare
+
+
+def __getattr__(name: str) -> Any:
+    # `compare` (for `diff` and `plan`) loads on first use: `selang check` never needs it.
+    if name in ("Comparison", "Contact", "compare"):
+        from . import comparison
+
+        return getattr(comparison, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

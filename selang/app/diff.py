@@ -1,5 +1,5 @@
 """The `diff` use case: two selections read from files, or each file against a git revision,
-compared exactly by `selang.analysis.compare`. Returns results; the command line prints them.
+compared exactly by `selang.analysis.comparison`. Returns results; the command line prints them.
 
 Under `--git REV` the files of that revision are written to a temporary folder first, so an old
 campaign's imports resolve to the libraries as they were at REV, not as they are now.

@@ -1,6 +1,6 @@
 """Semantic changes → text, Markdown and JSON (CONTRACT §7), for `selang diff` and `plan`.
 
-Takes `Comparison`s from `selang.analysis.compare`; each campaign's entry is anything with the
+Takes `Comparison`s from `selang.analysis.comparison`; each campaign's entry is anything with the
 attributes of `Entry` (the `diff` use case's results have them).
 """
 
