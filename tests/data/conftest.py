@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from selang.cli.main import main
+from tests.policies.conftest import run, write  # noqa: F401  (the same fixtures, shared)
 
 # 12 contacts: c1..c10 in list L1 (c9, c10 also in L2), c11 only in L2, c3 and c4 on the DNC list,
 # every L2 contact on the OPT list.
@@ -64,29 +63,3 @@ def contacts(tmp_path: Path) -> Callable[[str], Path]:
         return path
 
     return _make
-
-
-@pytest.fixture
-def write(tmp_path: Path) -> Callable[[str, str], Path]:
-    def _write(name: str, text: str) -> Path:
-        path = tmp_path / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
-        return path
-
-    return _write
-
-
-@pytest.fixture
-def run(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> Callable[..., tuple[int, str, str]]:
-    """`selang ARGS...` run in the temp folder: (exit code, stdout, stderr)."""
-
-    def _run(*args: str) -> tuple[int, str, str]:
-        monkeypatch.chdir(tmp_path)
-        code = main(list(args))
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return _run
