@@ -35,6 +35,33 @@ def test_fmt_rewrites_in_place_keeping_mode(
     assert "1 file already formatted" in capsys.readouterr().err
 
 
+def test_fmt_keeps_hard_links_and_owner(tmp_path: Path) -> None:
+    """`fmt` writes into the same file: a hard link sees the new text, inode and owner stay."""
+    path = write(tmp_path / "a.sel", MESSY)
+    link = tmp_path / "b.sel"
+    os.link(path, link)
+    if os.geteuid() == 0:
+        os.chown(path, 1234, 5678)
+    before = path.stat()
+    assert main(["fmt", str(path)]) == 0
+    after = path.stat()
+    assert link.read_text(encoding="utf-8") == CLEAN
+    assert (after.st_ino, after.st_uid, after.st_gid, after.st_nlink) == (
+        before.st_ino,
+        before.st_uid,
+        before.st_gid,
+        2,
+    )
+
+
+def test_fmt_refuses_a_read_only_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A 0444 file is left exactly as it is, with a message and exit 2, even for root."""
+    path = write(tmp_path / "a.sel", MESSY, 0o444)
+    assert main(["fmt", str(path)]) == 2
+    assert path.read_text(encoding="utf-8") == MESSY
+    assert "read-only" in capsys.readouterr().err
+
+
 def test_fmt_check_changes_nothing_and_fails(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

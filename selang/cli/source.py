@@ -85,7 +85,7 @@ def run_fmt(args: argparse.Namespace) -> int:
         elif args.check:
             sys.stdout.write(f"would reformat {path}\n")
         else:
-            problem_text = _write_atomic(path, new)
+            problem_text = _write_in_place(path, new)
             if problem_text:
                 _problem(path, problem_text)
                 unreadable = True
@@ -106,12 +106,20 @@ def _read_bytes(path: str) -> bytes | None:
         return None
 
 
-def _write_atomic(path: str, data: bytes) -> str | None:
-    """Replace the file in one step (a reader never sees half of it), keeping its mode."""
-    from selang.core.files import write_atomic
+def _write_in_place(path: str, data: bytes) -> str | None:
+    """Overwrite the file's contents, after the new text was rendered and checked: the file
+    keeps its inode, so its mode, owner and hard links stay as they were. A file its owner
+    may not write is left alone, as an editor would."""
+    import stat
 
     try:
-        write_atomic(path, data)
+        if not os.stat(path).st_mode & stat.S_IWUSR:
+            return "is read-only (its owner has no write permission); left as it is"
+        with open(path, "r+b") as handle:
+            handle.write(data)
+            handle.truncate()
+            handle.flush()
+            os.fsync(handle.fileno())
     except OSError as exc:
         return f"cannot write file: {exc.strerror}"
     return None
