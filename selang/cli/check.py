@@ -63,6 +63,10 @@ def run_check(args: argparse.Namespace) -> int:
     run = check(args.paths, jobs=args.jobs, use_cache=not args.no_cache)
     if run.invalid_config is not None:
         sys.stderr.write(f"selang: invalid configuration: {run.invalid_config}\n")
+        if args.format == "sarif":
+            from selang.report.sarif import failed_run
+
+            sys.stdout.write(failed_run(f"invalid configuration: {run.invalid_config}"))
         return USAGE
     sys.stdout.write(render.get(args.format).render(run.diagnostics))
     if args.format == "text":

@@ -61,6 +61,19 @@ def document(diagnostics: Sequence[Diagnostic]) -> dict[str, Any]:
     }
 
 
+def failed_run(message: str) -> str:
+    """A document for a run that could not check anything (invalid settings): no results, and
+    an invocation that says why, so a code-scanning upload shows the failure, not silence."""
+    doc = document(())
+    doc["runs"][0]["invocations"] = [
+        {
+            "executionSuccessful": False,
+            "toolExecutionNotifications": [{"level": "error", "message": {"text": message}}],
+        }
+    ]
+    return jsonio.dumps(doc, indent=2) + "\n"
+
+
 def _rules(diagnostics: Sequence[Diagnostic]) -> list[dict[str, Any]]:
     from selang.checks import summary
     from selang.checks.docs import body, section

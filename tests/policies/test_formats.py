@@ -134,3 +134,16 @@ def test_sarif_describes_unknown_codes() -> None:
     )
     doc = sarif.document([d])
     _check_sarif_structure(doc)
+
+
+def test_sarif_on_invalid_settings_is_a_failed_run(write, run) -> None:
+    """Bad settings under `--format sarif` still print a SARIF document saying the run failed."""
+    write("selang.toml", 'select = ["SE014"]\n')
+    write("c.sel", BROKEN)
+    code, out, err = run("check", "--format", "sarif", "c.sel")
+    assert code == 2 and "SE014" in err
+    doc = json.loads(out)
+    (invocation,) = doc["runs"][0]["invocations"]
+    assert invocation["executionSuccessful"] is False
+    assert "SE014" in invocation["toolExecutionNotifications"][0]["message"]["text"]
+    assert doc["runs"][0]["results"] == []
