@@ -177,8 +177,9 @@ def grammar() -> lark.Lark:
     return lark.Lark(grammar_path().read_text(encoding="utf-8"), parser="lalr", lexer="contextual")
 
 
-def _explicit(parser: lark.Lark) -> dict[str, st.SearchStrategy[str]]:
-    explicit = {
+def token_texts() -> dict[str, st.SearchStrategy[str]]:
+    """The text of each terminal that is not a fixed string, as the language writes it."""
+    return {
         "NAME": names,
         "QUOTED_FIELD": odd_fields.map(lambda f: f"`{f}`"),
         "STRING": st.builds(json.dumps, texts, ensure_ascii=st.booleans()),
@@ -187,7 +188,10 @@ def _explicit(parser: lark.Lark) -> dict[str, st.SearchStrategy[str]]:
         "DATETIME": datetime_texts(),
         "COMPARE": st.sampled_from(["==", "!=", ">", ">=", "<", "<="]),
     }
-    explicit = {name: _then_space(s) for name, s in explicit.items()}
+
+
+def _explicit(parser: lark.Lark) -> dict[str, st.SearchStrategy[str]]:
+    explicit = {name: _then_space(s) for name, s in token_texts().items()}
     # Keywords and punctuation are fixed strings; they get the same trailing space.
     for terminal in parser.terminals:
         if terminal.name not in explicit and isinstance(terminal.pattern, lark.lexer.PatternStr):

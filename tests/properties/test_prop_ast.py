@@ -24,15 +24,9 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 from hypothesis.extra.lark import from_lark
 from sel_strategies import (
-    dates,
-    datetime_texts,
-    decimal_texts,
     grammar,
-    ints,
-    names,
-    odd_fields,
     sel_sources,
-    texts,
+    token_texts,
 )
 from test_prop_tables import _GLUED, _KEYWORDS, _SPLIT, _lark_verdict
 
@@ -241,16 +235,7 @@ def _glued_sources() -> st.SearchStrategy[str]:
         return st.tuples(strategy, gap).map("".join)
 
     parser = _lark()
-    explicit = {
-        "NAME": names,
-        "QUOTED_FIELD": odd_fields.map(lambda f: f"`{f}`"),
-        "STRING": st.builds(json.dumps, texts, ensure_ascii=st.booleans()),
-        "NUMBER": st.one_of(ints.map(str), decimal_texts),
-        "DATE": dates.map(lambda d: d.text),
-        "DATETIME": datetime_texts(),
-        "COMPARE": st.sampled_from(["==", "!=", ">", ">=", "<", "<="]),
-    }
-    explicit = {name: then(s) for name, s in explicit.items()}
+    explicit = {name: then(s) for name, s in token_texts().items()}
     for terminal in parser.terminals:
         if terminal.name not in explicit and isinstance(terminal.pattern, lark.lexer.PatternStr):
             word = terminal.pattern.value.isalpha()
