@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from sarif_schema import assert_valid_sarif
 
 ROOT = Path(__file__).resolve().parents[2]
 BIG = "1" + "0" * 400 + ".5"
@@ -44,6 +45,8 @@ def test_lone_surrogate_is_a_diagnostic_and_the_batch_keeps_going(tmp_path, fmt)
     assert done.returncode == 1, done.stderr
     assert "SEL001" in done.stdout and "SEL019" in done.stdout
     assert "unpaired surrogate" in done.stdout
+    if fmt == "sarif":
+        assert_valid_sarif(json.loads(done.stdout))
     if fmt == "json":
         found = {(d["path"], d["code"]): d for d in json.loads(done.stdout)}
         assert found["a.json", "SEL001"]["column"] == len(head) + 1

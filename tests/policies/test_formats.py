@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from sarif_schema import assert_valid_sarif
 
 from selang.core.diagnostics import Diagnostic, Related, Severity, Span
 from selang.report import github, sarif
@@ -39,7 +40,8 @@ def test_github_escapes_properties_and_data() -> None:
 
 
 def _check_sarif_structure(doc: dict) -> None:
-    """The parts of the SARIF 2.1.0 schema GitHub code scanning relies on, checked by hand."""
+    """Valid against the OASIS SARIF 2.1.0 schema, and what GitHub code scanning relies on."""
+    assert_valid_sarif(doc)
     assert doc["$schema"].endswith("sarif-2.1.0.json") and doc["version"] == "2.1.0"
     [run_] = doc["runs"]
     driver = run_["tool"]["driver"]
@@ -101,6 +103,16 @@ def test_sarif_uri_is_percent_encoded(write, run, name: str) -> None:
     assert not set(uri) & set(" #é")
 
 
+def test_the_schema_check_rejects_a_raw_uri() -> None:
+    """The validator checks formats: the unencoded name of a file with a space fails it."""
+    doc = sarif.document([Diagnostic("SEL016", Severity.WARNING, "m", Span("a.sel", 1, 1, 1, 2))])
+    assert_valid_sarif(doc)
+    location = doc["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
+    location["artifactLocation"]["uri"] = "sub dir/a b.sel"
+    with pytest.raises(AssertionError, match="uri-reference"):
+        assert_valid_sarif(doc)
+
+
 def test_sarif_fingerprints_survive_line_moves(write, run) -> None:
     """Inserting lines above a finding keeps its fingerprint; two equal lines get distinct ones."""
     write("c.sel", 'campaign "c" {\n  target "l"\n  priority a, a, default\n}\n')
@@ -119,6 +131,7 @@ def test_sarif_fingerprints_survive_line_moves(write, run) -> None:
             Diagnostic("SEL016", Severity.WARNING, "m", Span("x.sel", 1, 5, 1, 6)),
         ]
     )
+    assert_valid_sarif(doc)
     a, b = (r["partialFingerprints"] for r in doc["runs"][0]["results"])
     assert a != b
 
@@ -143,6 +156,7 @@ def test_sarif_on_invalid_settings_is_a_failed_run(write, run) -> None:
     code, out, err = run("check", "--format", "sarif", "c.sel")
     assert code == 2 and "SE014" in err
     doc = json.loads(out)
+    assert_valid_sarif(doc)
     (invocation,) = doc["runs"][0]["invocations"]
     assert invocation["executionSuccessful"] is False
     assert "SE014" in invocation["toolExecutionNotifications"][0]["message"]["text"]
