@@ -172,7 +172,7 @@ def run_apply(args: argparse.Namespace) -> int:
         err("refusing to apply without `--yes` when input is not a terminal")
         return USAGE
     conn = connection(args)
-    remote.preflight(conn)
+    remote.preflight(conn, crm=True)
 
     pinned: list[PlannedChange | None]
     if args.plan:
