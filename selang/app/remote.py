@@ -20,6 +20,7 @@ from selang.core.diagnostics import Diagnostic
 from selang.remote import settings
 
 if TYPE_CHECKING:
+    from selang.core.errors import DiskFull
     from selang.remote.apply import Desired, Engine, Outcome
     from selang.remote.client import CxoneClient
     from selang.remote.crm import Delivery
@@ -277,6 +278,11 @@ class Applying:
     def retries(self) -> int:
         return self.client.stats.retries
 
+    @property
+    def stopped(self) -> DiskFull | None:
+        """The full disk that stopped the run (no later change was sent), if one did."""
+        return self.engine.stopped
+
 
 @contextlib.contextmanager
 def applying(conn: Connection, desired: Sequence[Desired], force: bool) -> Iterator[Applying]:
@@ -297,12 +303,19 @@ class RunEnd:
 
 
 def finish_run(
-    conn: Connection, outcomes: Sequence[Outcome], retries: int, metrics_file: str | None
+    conn: Connection,
+    outcomes: Sequence[Outcome],
+    retries: int,
+    metrics_file: str | None,
+    *,
+    deliver: bool = True,
 ) -> RunEnd:
-    """Deliver pending CRM events (within 10 s), then write the run's Prometheus metrics."""
+    """Deliver pending CRM events (within 10 s) unless told not to (on a full disk, where no
+    delivery could be marked done), then write the run's Prometheus metrics."""
+    from selang.remote.crm import Delivery
     from selang.remote.metrics import RunMetrics
 
-    delivery = flush_crm(conn.state_dir, budget=10.0)[0]
+    delivery = flush_crm(conn.state_dir, budget=10.0)[0] if deliver else Delivery(0, 0)
     metrics = RunMetrics.of(outcomes, retries)
     error = None
     if metrics_file:

@@ -31,6 +31,25 @@ def writing(path: str | os.PathLike[str]) -> Iterator[None]:
         raise
 
 
+# Less free space than this on a file system counts as none: SQLite alone needs 32 KiB to map
+# its shared-memory file and a page or more for each write.
+LOW_WATER = 64 * 1024
+
+
+def no_room_left(path: str | os.PathLike[str]) -> bool:
+    """Whether the file system holding `path` (a file or folder) has no room left for this
+    user. For writers, such as SQLite, that report a failed write without its `errno`."""
+    folder = os.fspath(path)
+    while folder and not os.path.exists(folder):
+        folder = os.path.dirname(folder)
+    try:
+        vfs = os.statvfs(folder or ".")
+    except OSError:
+        return False
+    free = vfs.f_bfree if os.geteuid() == 0 else vfs.f_bavail  # root may use the reserve
+    return free * vfs.f_frsize < LOW_WATER
+
+
 def new_private_file(path: str | os.PathLike[str]) -> BinaryIO:
     """A new file only its owner can read or write (0600), open for writing. An existing path,
     a symbolic link included, raises `FileExistsError`: nothing is overwritten or followed."""
