@@ -112,7 +112,7 @@ def connect(
             _migrate(conn)
     except sqlite3.DatabaseError as exc:
         conn.close()
-        if create and out_of_room(exc, state_dir):
+        if out_of_room(exc, state_dir):  # a reader too: WAL needs room for its shared memory
             raise DiskFull(path) from None
         raise TrailError(f"`{path}` is not a readable state database ({exc})") from None
     return conn

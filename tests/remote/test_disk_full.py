@@ -136,15 +136,15 @@ def test_full_disk_stops_apply_and_keeps_the_trail(
     """On a disk already full, `apply` sends nothing; when the disk fills after a PATCH, that
     campaign is reported applied but unrecorded and no later one is sent. Either way: one
     `disk full` line naming the database, exit 2, and the trail (records and CRM events)
-    as before, still verifying."""
+    as before: `audit verify` passes on the full disk itself."""
     for cid in ("c1", "c2", "c3"):
         add_campaign(sb, cid)
     c1, c2, c3 = (shlex.quote(write_sel(tmp_path, cid)) for cid in ("c1", "c2", "c3"))
     sb.fail_next("GET", "*/c2", action="slow", delay_ms=500)
-    first, full, during = _on_small_disk(
+    first, full, during, verify = _on_small_disk(
         tmp_path,
         [f"$SELANG apply {c1} --yes", f"{FILL}; $SELANG apply {c2} --yes; rc=$?; {FREE}; exit $rc",
-         FILL_DURING.format(files=f"{c2} {c3}")],
+         FILL_DURING.format(files=f"{c2} {c3}"), "$SELANG audit verify"],
     )  # fmt: skip
     db = f"disk full: cannot write `{tmp_path / 'disk' / 'state' / 'selang.db'}`"
     assert first.rc == 0, first.err
@@ -155,5 +155,6 @@ def test_full_disk_stops_apply_and_keeps_the_trail(
         during.err
     )
     assert f"selang: c3: not sent: {db}" in during.err
+    assert verify.rc == 0, verify.out + verify.err  # on the disk still full
     assert count(sb, "PATCH", "/c2") == 1 and count(sb, "PATCH", "/c3") == 0
     _assert_intact(tmp_path / "after" / "state", ["c1"])
