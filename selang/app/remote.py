@@ -20,6 +20,7 @@ from selang.core.diagnostics import Diagnostic
 from selang.remote import settings
 
 if TYPE_CHECKING:
+    from selang.core.errors import DiskFull
     from selang.remote.apply import Desired, Engine, Outcome
     from selang.remote.client import CxoneClient
     from selang.remote.crm import Delivery
@@ -47,9 +48,12 @@ class Connection:
     timeout: float | None = None  # `--timeout`: the whole command; None: the environment's
 
 
-def preflight(conn: Connection) -> None:
-    """Fail on configuration before any file is read or any connection opened."""
+def preflight(conn: Connection, *, crm: bool = False) -> None:
+    """Fail on configuration before any file is read or any connection opened; with `crm`
+    (a command that delivers CRM events) the CRM settings too."""
     env = os.environ
+    if crm:
+        settings.crm_from(env)
     settings.retry_policy_from(env)
     settings.rate_limit_from(env)
     settings.timeouts_from(env)
@@ -105,6 +109,67 @@ def connect(conn: Connection, campaigns: Sequence[str] = ()) -> Iterator[CxoneCl
 def _timed(found: settings.CxoneSettings, conn: Connection) -> settings.CxoneSettings:
     """The command's `--timeout` over the environment's."""
     return found if conn.timeout is None else attrs.evolve(found, run_timeout=conn.timeout)
+
+
+# --- webhooks -------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class Registered:
+    """A webhook just registered. `secret`: its one-time signing secret, for the caller to show
+    once; None when it went into `secret_file`, or when the server gave none."""
+
+    webhook_id: str
+    secret: str | None
+    secret_file: str | None
+
+
+def register_webhook(
+    conn: Connection, url: str, events: Sequence[str], secret_file: str | None = None
+) -> Registered:
+    """Register a CXone webhook. With `secret_file` its signing secret goes into that new 0600
+    file: an existing path is refused before anything is sent, and if the secret cannot be
+    written the webhook is deleted again, so none is left that no receiver can verify."""
+    from selang.core import files
+    from selang.core.errors import ConfigError
+
+    handle = None
+    if secret_file:
+        try:
+            handle = files.new_private_file(secret_file)
+        except FileExistsError:
+            raise ConfigError(
+                f"`{secret_file}` exists already: the signing secret is written to a new file only"
+            ) from None
+    try:
+        with connect(conn) as client:
+            hook = client.create_webhook(url, list(events))
+            hook_id = str(hook.get("id"))
+            secret = hook.get("secret")
+            secret = secret if isinstance(secret, str) and secret else None
+            if handle is None or secret is None:
+                if handle is not None:
+                    handle.close()
+                    os.unlink(str(secret_file))
+                return Registered(hook_id, secret, None)
+            try:
+                with files.writing(str(secret_file)), handle:
+                    handle.write(secret.encode("utf-8") + b"\n")
+                    handle.flush()
+                    os.fsync(handle.fileno())
+            except OSError:
+                from selang.remote.errors import RemoteError
+
+                with contextlib.suppress(RemoteError):
+                    client.delete_webhook(hook_id)
+                raise
+            return Registered(hook_id, None, secret_file)
+    except BaseException:
+        if handle is not None:
+            handle.close()
+            with contextlib.suppress(OSError):
+                os.unlink(str(secret_file))
+        raise
 
 
 # --- the files to send ----------------------------------------------------------------------
@@ -213,6 +278,11 @@ class Applying:
     def retries(self) -> int:
         return self.client.stats.retries
 
+    @property
+    def stopped(self) -> DiskFull | None:
+        """The full disk that stopped the run (no later change was sent), if one did."""
+        return self.engine.stopped
+
 
 @contextlib.contextmanager
 def applying(conn: Connection, desired: Sequence[Desired], force: bool) -> Iterator[Applying]:
@@ -233,12 +303,19 @@ class RunEnd:
 
 
 def finish_run(
-    conn: Connection, outcomes: Sequence[Outcome], retries: int, metrics_file: str | None
+    conn: Connection,
+    outcomes: Sequence[Outcome],
+    retries: int,
+    metrics_file: str | None,
+    *,
+    deliver: bool = True,
 ) -> RunEnd:
-    """Deliver pending CRM events (within 10 s), then write the run's Prometheus metrics."""
+    """Deliver pending CRM events (within 10 s) unless told not to (on a full disk, where no
+    delivery could be marked done), then write the run's Prometheus metrics."""
+    from selang.remote.crm import Delivery
     from selang.remote.metrics import RunMetrics
 
-    delivery = flush_crm(conn.state_dir, budget=10.0)[0]
+    delivery = flush_crm(conn.state_dir, budget=10.0)[0] if deliver else Delivery(0, 0)
     metrics = RunMetrics.of(outcomes, retries)
     error = None
     if metrics_file:

@@ -104,7 +104,8 @@ def handle_errors(fn: Handler) -> Handler:
     def wrapper(args: argparse.Namespace) -> int:
         import sqlite3
 
-        from selang.core.errors import ConfigError
+        from selang.core.errors import ConfigError, DiskFull
+        from selang.core.files import NO_ROOM
         from selang.remote.errors import RemoteError
         from selang.state.db import TrailError
         from selang.state.keys import AuditKeyError
@@ -117,6 +118,9 @@ def handle_errors(fn: Handler) -> Handler:
         except RemoteError as exc:
             err(exc.message)
             return REMOTE
+        except DiskFull as exc:
+            err(exc.message)
+            return USAGE
         except sqlite3.Error as exc:
             from selang.app.remote import state_dir
 
@@ -129,7 +133,10 @@ def handle_errors(fn: Handler) -> Handler:
         except OSError as exc:
             if exc.filename is None:  # not a file problem (requests' errors are OSErrors too)
                 raise
-            err(f"cannot use `{exc.filename}`: {exc.strerror}")
+            if exc.errno in NO_ROOM:
+                err(DiskFull(exc.filename).message)
+            else:
+                err(f"cannot use `{exc.filename}`: {exc.strerror}")
             return USAGE
 
     return wrapper

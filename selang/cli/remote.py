@@ -172,7 +172,7 @@ def run_apply(args: argparse.Namespace) -> int:
         err("refusing to apply without `--yes` when input is not a terminal")
         return USAGE
     conn = connection(args)
-    remote.preflight(conn)
+    remote.preflight(conn, crm=True)
 
     pinned: list[PlannedChange | None]
     if args.plan:
@@ -203,9 +203,12 @@ def run_apply(args: argparse.Namespace) -> int:
         progress = _Progress(len(desired), enabled=sys.stderr.isatty())
         items = list(zip(desired, pinned, strict=True))
         outcomes = session.apply(items, jobs=args.jobs, strict=strict, on_done=progress)
-        retries = session.retries
+        retries, stopped = session.retries, session.stopped
     _print_outcomes(outcomes)
-    _print_end(args, remote.finish_run(conn, outcomes, retries, args.metrics_file))
+    end = remote.finish_run(conn, outcomes, retries, args.metrics_file, deliver=stopped is None)
+    _print_end(args, end)
+    if stopped is not None:  # a local problem, like an unwritable state folder
+        return USAGE
     return OK if all(o.ok for o in outcomes) else REMOTE
 
 

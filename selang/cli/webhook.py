@@ -22,6 +22,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     reg = hook_sub.add_parser("register", help="register a CXone webhook")
     reg.add_argument("url", metavar="URL")
     reg.add_argument("--event", action="append", required=True, metavar="EVENT")
+    reg.add_argument(
+        "--secret-file",
+        metavar="PATH",
+        help="write the one-time signing secret to this new file (0600) instead of stdout",
+    )
     connection_options(reg)
     reg.set_defaults(run=run_webhook_register)
     lst = hook_sub.add_parser("list", help="list CXone webhooks")
@@ -38,11 +43,17 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 @handle_errors
 def run_webhook_register(args: argparse.Namespace) -> int:
-    from selang.app.remote import connect
+    from selang.app.remote import register_webhook
 
-    with connect(connection(args)) as client:
-        hook = client.create_webhook(args.url, args.event)
-    print(f"registered webhook `{hook.get('id')}` for {', '.join(args.event)}")
+    hook = register_webhook(connection(args), args.url, args.event, args.secret_file)
+    print(f"registered webhook `{hook.webhook_id}` for {', '.join(args.event)}")
+    if hook.secret is not None:
+        # the server shows it this once; receivers need it to verify the signatures
+        print(f"signing secret (shown only now; give it to the receiver): {hook.secret}")
+    elif hook.secret_file is not None:
+        print(f"signing secret written to `{hook.secret_file}` (0600)")
+    else:
+        err("the server gave no signing secret for this webhook")
     return OK
 
 

@@ -17,13 +17,18 @@ def new_secret() -> str:
 
 
 def signing_key(secret: str) -> bytes:
-    """Standard Webhooks secrets are `whsec_` + base64; anything else is used as raw bytes."""
-    if secret.startswith(SECRET_PREFIX):
-        try:
-            return base64.b64decode(secret.removeprefix(SECRET_PREFIX), validate=True)
-        except ValueError:
-            pass
-    return secret.encode("utf-8")
+    """The HMAC key of a Standard Webhooks secret: `whsec_` + the key in base64 (standard
+    alphabet, padded). Anything else raises `ValueError`, whose message never quotes the
+    secret: a key verifiers would decode differently would sign what no one can check."""
+    if not secret.startswith(SECRET_PREFIX):
+        raise ValueError(f"a signing secret starts with `{SECRET_PREFIX}`")
+    try:
+        key = base64.b64decode(secret.removeprefix(SECRET_PREFIX), validate=True)
+    except ValueError:
+        raise ValueError(f"a signing secret is `{SECRET_PREFIX}` followed by base64") from None
+    if not key:
+        raise ValueError(f"a signing secret has a key after `{SECRET_PREFIX}`")
+    return key
 
 
 def sign(secret: str, message_id: str, timestamp: int, body: bytes) -> str:

@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 import attrs
 
+from selang.core.errors import DiskFull
 from selang.remote import plan as planning
 from selang.remote.client import CxoneClient
 from selang.remote.errors import GaveUp, RemoteError
@@ -59,6 +60,14 @@ class Conflict(Exception):
         self.version = version
 
 
+class Stopped(Exception):
+    """A full disk stopped the run before this campaign was sent."""
+
+    def __init__(self, reason: DiskFull) -> None:
+        super().__init__(reason.message)
+        self.reason = reason
+
+
 class Engine:
     def __init__(
         self,
@@ -81,6 +90,9 @@ class Engine:
             # here, not after a PATCH has changed the campaign.
             self._journal = audit.Journal(state_dir)
         self._read: dict[str, dict[str, Any]] = {}  # documents `read_plan` fetched, by id
+        # The full disk that stopped the run: with no room for the audit trail, no further
+        # change is sent, since none of them could be recorded either.
+        self.stopped: DiskFull | None = None
 
     def close(self) -> None:
         """Close the audit trail's connection (reopened if more changes are recorded)."""
@@ -127,6 +139,14 @@ class Engine:
         state: dict[str, Any] = {"patches": 0, "before": None, "started": started}
         try:
             outcome = self._apply(desired, ours, pinned if strict else None, pinned, state)
+        except Stopped as exc:
+            outcome = Outcome(
+                desired.campaign_id,
+                desired.source,
+                "failed",
+                version_before=state["before"],
+                message=f"not sent: {exc.reason.message}",
+            )
         except Conflict as exc:
             outcome = Outcome(
                 desired.campaign_id,
@@ -159,6 +179,7 @@ class Engine:
     ) -> Outcome:
         client, cid = self.client, desired.campaign_id
         budget = client.policy.start(client.clock)
+        self._go_on()
         with self._record_lock:
             doc = self._read.pop(cid, None)
         if doc is None or pinned is not None:
@@ -181,6 +202,7 @@ class Engine:
                 self._check_moved(cid, doc, live, base, pinned)
             patch = dict(doc)
             patch["contactSelection"] = ours
+            self._go_on()
             reply = client.patch_campaign(cid, patch)
             state["patches"] += 1
             if reply.kind == "applied":
@@ -206,6 +228,11 @@ class Engine:
                     client.clock.sleep(wait)
             # never re-send blindly: read what is there now and decide again
             doc = client.get_campaign(cid)
+
+    def _go_on(self) -> None:
+        """Raise `Stopped` once a full disk has stopped the run."""
+        if self.stopped is not None:
+            raise Stopped(self.stopped)
 
     def _check_moved(
         self,
@@ -266,6 +293,14 @@ class Engine:
                 if self._journal is None:
                     self._journal = audit.Journal(self.state_dir)
                 record, event_id = self._journal.record(change, notify=self.notify)
+        except DiskFull as exc:  # the trail is as it was: the record was not written at all
+            self.stopped = exc
+            return attrs.evolve(
+                outcome,
+                status="failed",
+                message=f"applied (version {version_after}) but not recorded in the audit "
+                f"trail: {exc.message}",
+            )
         except Exception as exc:  # the change is live; say so loudly rather than lose it
             return attrs.evolve(
                 outcome,

@@ -19,6 +19,7 @@ from selang.core import jsonio
 from selang.remote.deadline import RunBudget, within
 from selang.remote.errors import AuthError, RemoteError, TokenUnavailable, describe_failure
 from selang.remote.retry import Clock, RetryPolicy, SystemClock
+from selang.remote.stats import Stats
 
 if TYPE_CHECKING:
     from selang.remote.settings import CxoneSettings
@@ -33,8 +34,10 @@ class TokenProvider(requests.auth.AuthBase):
         policy: RetryPolicy | None = None,
         clock: Clock | None = None,
         budget: RunBudget | None = None,
+        stats: Stats | None = None,
     ) -> None:
         self._settings = settings
+        self._stats = stats or Stats()
         self._session = session
         self._policy = policy or RetryPolicy()
         self._clock = clock or SystemClock()
@@ -107,6 +110,7 @@ class TokenProvider(requests.auth.AuthBase):
             wait = budget.next_wait(retry_after)
             if wait is None:
                 raise TokenUnavailable(f"gave up getting a token: {problem}")
+            self._stats.add(retries=1)
             self._clock.sleep(self._budget.cap(wait, "waiting for a token"))
 
     def _post_same_origin(

@@ -6,7 +6,6 @@ outcome is the apply engine's decision (it reads the campaign before anything el
 
 from __future__ import annotations
 
-import threading
 from typing import Any, Literal
 from urllib.parse import quote
 
@@ -21,6 +20,7 @@ from selang.remote.errors import AuthError, GaveUp, RemoteError, describe_failur
 from selang.remote.ratelimit import RateLimiter
 from selang.remote.retry import Clock, RetryPolicy, SystemClock
 from selang.remote.settings import CxoneSettings
+from selang.remote.stats import Stats
 
 RETRYABLE = frozenset({429, 500, 502, 503, 504})
 
@@ -33,20 +33,6 @@ class PatchReply:
     document: dict[str, Any] | None = None
     retry_after: str | None = None
     reason: str = ""
-
-
-class Stats:
-    """Counters shared by all workers of a run."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self.retries = 0
-        self.requests = 0
-
-    def add(self, *, retries: int = 0, requests: int = 0) -> None:
-        with self._lock:
-            self.retries += retries
-            self.requests += requests
 
 
 class CxoneClient:
@@ -77,7 +63,12 @@ class CxoneClient:
         self.session.headers["User-Agent"] = "selang"
         self.budget = RunBudget(settings.run_timeout, self.clock.monotonic)
         self.auth = TokenProvider(
-            settings, self.session, policy=self.policy, clock=self.clock, budget=self.budget
+            settings,
+            self.session,
+            policy=self.policy,
+            clock=self.clock,
+            budget=self.budget,
+            stats=self.stats,
         )
 
     def close(self) -> None:

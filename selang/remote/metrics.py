@@ -71,7 +71,7 @@ class RunMetrics:
         ):
             lines.append(f'selang_apply_campaigns{{result="{result}"}} {value}')
         lines += [
-            "# HELP selang_apply_retries Retries (waits and re-reads) in the last run.",
+            "# HELP selang_apply_retries Requests sent again (tokens included) in the last run.",
             "# TYPE selang_apply_retries gauge",
             f"selang_apply_retries {self.retries}",
             "# HELP selang_apply_latency_seconds Time to apply one campaign in the last run.",

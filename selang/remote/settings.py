@@ -11,6 +11,7 @@ from typing import Any
 import attrs
 
 from selang.core.errors import ConfigError
+from selang.core.signing import signing_key
 from selang.remote.retry import RetryPolicy
 
 SCOPE = "outbound:campaign:write outbound:campaign:read webhooks:write"
@@ -119,10 +120,21 @@ def env_number(var: str, raw: str, *, unit: str = "", zero: bool = False) -> flo
 
 
 def crm_from(env: Mapping[str, str]) -> CrmSettings:
+    """The CRM delivery settings; a `CRM_SIGNING_SECRET` that is no Standard Webhooks secret
+    raises ConfigError (naming the variable, never quoting its value)."""
+    secret = env.get("CRM_SIGNING_SECRET") or None
+    if secret is not None:
+        try:
+            signing_key(secret)
+        except ValueError as exc:
+            raise ConfigError(
+                f"`CRM_SIGNING_SECRET` is not a Standard Webhooks secret: {exc} "
+                "(as `selang webhook register` prints it)"
+            ) from None
     return CrmSettings(
         env.get("CRM_WEBHOOK_URL") or None,
         env.get("CRM_SYNC_TOKEN") or None,
-        env.get("CRM_SIGNING_SECRET") or None,
+        secret,
     )
 
 

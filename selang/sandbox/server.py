@@ -76,14 +76,14 @@ def _guarded(serve: Any) -> Response:
 
 def _record(core: SandboxCore, request: Request, response: Response) -> None:
     headers, scheme = redact_headers(list(request.headers.items()))
-    body, parsed = redact_body(request.body, request.content_type())
+    body, json_body = redact_body(request.body, request.content_type())
     core.log.add(
         method=request.method,
         path=request.path,
         query=request.query,
         headers=headers,
-        body=body,
-        json=parsed,
+        data=body,
+        json_body=json_body,
         status=None if response.drop else response.status,
         dropped=response.drop,
         fault=response.fault,

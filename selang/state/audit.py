@@ -138,6 +138,7 @@ class Journal:
         key = keys.load_key(state_dir, create=True)
         assert key is not None  # `create` makes one when there is none
         self._key: bytes = key
+        self._state_dir = state_dir
         self._conn = db.connect(state_dir, check_same_thread=False)
         try:
             self._start_trail()
@@ -148,8 +149,7 @@ class Journal:
     def _start_trail(self) -> None:
         """Write the trail's creation proof once; a trail from before keys is marked legacy."""
         conn = self._conn
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with db.transaction(conn, self._state_dir):
             if conn.execute("SELECT 1 FROM trail").fetchone() is None:
                 legacy = conn.execute("SELECT count(*) FROM audit").fetchone()[0]
                 created = _now()
@@ -162,10 +162,6 @@ class Journal:
                         "INSERT OR IGNORE INTO chain_head (id, seq, hash) VALUES (1, 0, ?)",
                         (GENESIS,),
                     )
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
 
     def close(self) -> None:
         self._conn.close()
@@ -179,8 +175,7 @@ class Journal:
     def record(self, change: Change, *, notify: bool = True) -> tuple[AuditRecord, str | None]:
         """Append the record and (with `notify`) its CRM event in one transaction."""
         conn = self._conn
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with db.transaction(conn, self._state_dir):
             head = conn.execute("SELECT seq, hash FROM chain_head WHERE id = 1").fetchone()
             seq, prev = (head["seq"] + 1, head["hash"]) if head else (1, GENESIS)
             fields: dict[str, Any] = {
@@ -215,10 +210,6 @@ class Journal:
                 outbox.enqueue(
                     conn, audit_seq=seq, payload=event_payload(fields), event_id=event_id
                 )
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
         return AuditRecord(**fields), event_id
 
 

@@ -7,10 +7,15 @@ folder without a trail creates nothing there.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
+
+from selang.core.errors import DiskFull
+from selang.core.files import no_room_left
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS audit (
@@ -107,8 +112,53 @@ def connect(
             _migrate(conn)
     except sqlite3.DatabaseError as exc:
         conn.close()
+        if out_of_room(exc, state_dir):  # a reader too: WAL needs room for its shared memory
+            raise DiskFull(path) from None
         raise TrailError(f"`{path}` is not a readable state database ({exc})") from None
     return conn
+
+
+def out_of_room(exc: sqlite3.Error, state_dir: Path) -> bool:
+    """Whether SQLite failed for want of space: `SQLITE_FULL`, or an I/O error (its
+    shared-memory file cannot grow, say) on a file system with no room left."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is None:
+        return False
+    primary = code & 0xFF
+    if primary == sqlite3.SQLITE_FULL:
+        return True
+    return primary == sqlite3.SQLITE_IOERR and no_room_left(state_dir)
+
+
+@contextlib.contextmanager
+def full_disk_named(state_dir: Path) -> Iterator[None]:
+    """Around writes to the database: a full disk raises `DiskFull` naming it."""
+    try:
+        yield
+    except sqlite3.Error as exc:
+        if out_of_room(exc, state_dir):
+            raise DiskFull(db_path(state_dir)) from None
+        raise
+
+
+@contextlib.contextmanager
+def transaction(conn: sqlite3.Connection, state_dir: Path) -> Iterator[sqlite3.Connection]:
+    """`BEGIN IMMEDIATE` ... `COMMIT`, all or nothing; a full disk raises `DiskFull`.
+
+    After some errors (a full disk, I/O errors) SQLite has already rolled the transaction
+    back by itself; a `ROLLBACK` then would fail and hide the error that ended it.
+    """
+    with full_disk_named(state_dir):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                # should this fail too, closing the connection rolls back all the same
+                with contextlib.suppress(sqlite3.Error):
+                    conn.execute("ROLLBACK")
+            raise
 
 
 def tables(conn: sqlite3.Connection) -> set[str]:

@@ -8,10 +8,14 @@ read the key cannot rewrite a record so that `selang audit verify` still passes.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 from collections.abc import Mapping
 from pathlib import Path
+
+from selang.core import files
+from selang.core.errors import DiskFull
 
 KEY_ENV = "SELANG_AUDIT_KEY"
 KEY_FILE_ENV = "SELANG_AUDIT_KEY_FILE"
@@ -54,18 +58,27 @@ def load_key(
         raise AuditKeyError(f"cannot read the audit key `{path}`: {exc}") from None
     text = secrets.token_hex(32)
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with files.writing(path):
+            handle = files.new_private_file(path)
     except FileExistsError:  # another process made it first: use theirs
         return load_key(state_dir, create=False, env=env)
+    except DiskFull:
+        raise
     except OSError as exc:
         raise AuditKeyError(
             f"cannot create the audit key `{path}` ({exc.strerror}); set `{KEY_ENV}` "
             f"or `{KEY_FILE_ENV}`"
         ) from None
-    with os.fdopen(fd, "w", encoding="utf-8") as file:
-        file.write(text + "\n")
-        file.flush()
-        os.fsync(file.fileno())
+    try:
+        with files.writing(path), handle:
+            handle.write(f"{text}\n".encode("ascii"))
+            handle.flush()
+            os.fsync(handle.fileno())
+    except BaseException:
+        # a key file left empty or half written would be read as the key from then on
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+        raise
     return _decode(text)
 
 

@@ -95,6 +95,7 @@ def mark_failed(state_dir: Path, event_id: str, error: str) -> None:
 def _update(state_dir: Path, sql: str, params: tuple[Any, ...]) -> None:
     conn = db.connect(state_dir)
     try:
-        conn.execute(sql, params)
+        with db.full_disk_named(state_dir):
+            conn.execute(sql, params)
     finally:
         conn.close()

@@ -160,6 +160,21 @@ def test_apply_many_prints_table_metrics_and_records(
     assert count(sb, "PATCH") == 5 and count(sb, "POST", "/oauth/token") == 1
 
 
+def test_metrics_count_token_fetch_retries(
+    cli_env: Path, sb: Sandbox, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Token requests the server answered 503 and that were tried again count as retries in
+    the summary and the metrics file, as any other retried request does."""
+    add_campaign(sb, "c1")
+    sb.fail_next("POST", "/api/v2/oauth/token", status=503, count=2)
+    metrics = tmp_path / "metrics.prom"
+    argv = ["apply", write_sel(tmp_path, "c1"), "--yes", "--metrics-file", str(metrics)]
+    assert main(argv) == 0
+    assert count(sb, "POST", "/oauth/token") == 3
+    assert ", 2 retries," in capsys.readouterr().out
+    assert "\nselang_apply_retries 2\n" in metrics.read_text()
+
+
 def test_conflict_exits_3_and_shows_both(
     cli_env: Path, sb: Sandbox, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
