@@ -92,6 +92,21 @@ def test_check_survives(
         assert out == "" and "all checks passed" in err
 
 
+def test_a_file_over_the_size_limit_is_refused_unread(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A file one byte over 64 MiB is SEL001 naming the limit; a sparse file, so never read."""
+    from selang.syntax.source import MAX_BYTES
+
+    assert MAX_BYTES == 64 * 1024 * 1024  # the limit docs/language.md gives
+    huge = tmp_path / "huge.sel"
+    with huge.open("wb") as handle:
+        handle.truncate(MAX_BYTES + 1)
+    assert main(["check", str(huge)]) == 1
+    out = capsys.readouterr().out
+    assert "SEL001" in out and "67,108,865 bytes; at most 64 MiB is read" in out
+
+
 def test_folder_without_sel_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A folder with nothing to check is reported (exit 2), not passed as if all were well."""
     (tmp_path / "notes.txt").write_text("nothing", encoding="utf-8")
@@ -142,3 +157,42 @@ def test_import_path_with_nul_is_a_diagnostic(tmp_path: Path) -> None:
     program = resolve(str(tmp_path / "a.sel"), 'import "a\\u0000b"\n')
     assert [d.code for d in program.diagnostics] == ["SEL002"]
     assert "NUL" in program.diagnostics[0].message
+
+
+# Peak memory of `selang check` on one file: linear in its size with a small constant.
+_RSS_PROBE = """
+import resource, subprocess, sys
+run = subprocess.run([sys.executable, "-m", "selang", "check", "--no-cache", sys.argv[1]],
+                     capture_output=True, text=True)
+print(run.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+print(run.stdout[:300], file=sys.stderr)
+"""
+
+
+@pytest.mark.parametrize(
+    ("after", "expected"),
+    [("", 0), (' and note == "other"', 1)],
+    ids=["passes", "contradiction-shown-on-the-line"],
+)
+def test_a_ten_megabyte_string_checks_in_linear_memory(
+    tmp_path: Path, after: str, expected: int
+) -> None:
+    """A 10 MB string literal is checked, and a diagnostic on its line shown, with a peak RSS
+    of at most 10x the file's size + 60 MB (about 54 MB and 70 MB measured)."""
+    chunk = "spring leads, caf\u00e9 \\n \\u00e9 \\\\ x" * 32
+    body = chunk * (10_000_000 // len(chunk.encode()))
+    source = f'campaign "c" {{\n  target "list_1"\n  where note == "{body}"{after}\n}}\n'
+    big = tmp_path / "big.sel"
+    big.write_text(source, encoding="utf-8")
+    # A fresh parent, so that RUSAGE_CHILDREN sees this one child and no earlier test's.
+    probe = subprocess.run(
+        [sys.executable, "-c", _RSS_PROBE, str(big)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    code, peak_kb = map(int, probe.stdout.split())
+    assert code == expected, probe.stderr
+    size = big.stat().st_size
+    assert peak_kb * 1024 <= 10 * size + 60 * 1024 * 1024, (peak_kb, size)

@@ -55,8 +55,9 @@ class AstBuilder:
 
     # declarations
     def start(self, children: list[ast.Decl]) -> ast.Module:
-        lines = self.text.split("\n")
-        end = Span(self.path, 1, 1, len(lines), len(lines[-1]) + 1)
+        text = self.text  # counted, not split: no second copy of a large file
+        last = text.count("\n") + 1
+        end = Span(self.path, 1, 1, last, len(text) - text.rfind("\n"))
         return ast.Module(tuple(children), end)
 
     def import_decl(self, children: list[Any]) -> ast.ImportDecl:
