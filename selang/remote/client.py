@@ -261,7 +261,7 @@ def _campaign_path(campaign_id: str) -> str:
 def _json(resp: requests.Response) -> Any:
     try:
         return jsonio.loads(resp.content)
-    except ValueError:
+    except jsonio.JsonError as exc:
         raise RemoteError(
-            f"the server answered {resp.status_code} with a body that is not JSON"
+            f"the server answered {resp.status_code} with a body that cannot be read: {exc}"
         ) from None

@@ -93,7 +93,7 @@ def redact_body(body: bytes, content_type: str) -> tuple[str, Any]:
     if content_type.startswith("application/x-www-form-urlencoded"):
         return _SECRET_FIELD.sub(r"\1[redacted]", text), None
     try:
-        parsed = jsonio.loads(body, strict=True) if body else None
+        parsed = jsonio.loads(body) if body else None
     except ValueError:
         parsed = None
     return text, parsed

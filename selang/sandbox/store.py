@@ -66,7 +66,7 @@ class CampaignStore:
             if path.name.startswith("."):
                 continue
             try:
-                doc = jsonio.loads(path.read_bytes(), strict=True)
+                doc = jsonio.loads(path.read_bytes())
             except (OSError, ValueError) as exc:
                 _warn(f"skipping unreadable campaign file {path}: {exc}")
                 continue
@@ -181,7 +181,7 @@ class WebhookStore:
         self._subs: dict[str, Subscription] = {}
         if path.is_file():
             try:
-                data = jsonio.loads(path.read_bytes(), strict=True)
+                data = jsonio.loads(path.read_bytes())
                 for item in data["webhooks"]:
                     sub = Subscription.from_json(item)
                     self._subs[sub.id] = sub

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from selang.core.diagnostics import Diagnostic, Span, error
-from selang.core.values import Date, DateTime, Scalar
+from selang.core.values import MAX_DIGITS, Date, DateTime, Scalar, too_long
 from selang.syntax import ast
 from selang.syntax.lr import Token
 
@@ -125,7 +125,12 @@ class AstBuilder:
         if kind == "STRING":
             value = self._string(tok)
         elif kind == "NUMBER":
-            value = Decimal(tok.value) if "." in tok.value else int(tok.value)
+            if too_long(tok.value):
+                message = f"number has more than {MAX_DIGITS:,} digits"
+                self.problems.append(error(SYNTAX, message, self._of(tok)))
+                value = 0
+            else:
+                value = Decimal(tok.value) if "." in tok.value else int(tok.value)
         elif kind in ("TRUE", "FALSE"):
             value = kind == "TRUE"
         else:
