@@ -255,7 +255,12 @@ class CxoneClient:
 
 
 def _campaign_path(campaign_id: str) -> str:
-    return f"/api/v2/outbound/campaigns/{quote(campaign_id, safe='')}"
+    """The campaign's URL path; every character of the id but the unreserved ones is escaped,
+    and so are the dots of an id `.` or `..`, which a URL would otherwise resolve away."""
+    segment = quote(campaign_id, safe="")
+    if segment in (".", ".."):
+        segment = segment.replace(".", "%2E")
+    return f"/api/v2/outbound/campaigns/{segment}"
 
 
 def _json(resp: requests.Response) -> Any:

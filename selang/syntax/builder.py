@@ -67,7 +67,11 @@ class AstBuilder:
     def list_decl(self, children: list[Any]) -> ast.ListDecl:
         kw, name, list_id = children
         return ast.ListDecl(
-            name.value, self._string(list_id), self._span(kw, list_id), self._of(name)
+            name.value,
+            self._string(list_id),
+            self._span(kw, list_id),
+            self._of(name),
+            self._of(list_id),
         )
 
     def segment_decl(self, children: list[Any]) -> ast.SegmentDecl:
@@ -81,6 +85,7 @@ class AstBuilder:
             self._string(cid),  # type: ignore[arg-type]
             tuple(clauses),  # type: ignore[arg-type]
             self._span(kw, brace),
+            self._of(cid),
         )
 
     # clauses

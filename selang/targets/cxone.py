@@ -128,7 +128,9 @@ class _Reader:
         campaign_id = None
         if isinstance(obj, dict) and "contactSelection" in obj:
             raw_id = obj.get("id")
-            campaign_id = raw_id if isinstance(raw_id, str) else None
+            campaign_id = raw_id if isinstance(raw_id, str) and raw_id else None
+            if raw_id == "":  # names no campaign; CXone refuses it
+                self.problem(("id",), "`id` must be a non-empty string campaign id")
             self.prefix = ("contactSelection",)
             obj = obj["contactSelection"]
         if not isinstance(obj, dict):
