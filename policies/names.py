@@ -10,7 +10,9 @@ class UnresolvedName(Policy):
     ## What it does
     Reports an import of a missing file, an import cycle, a library that defines a campaign, a
     list or segment name that is not defined (with the closest known name), a name defined twice,
-    and a clause given twice in one campaign. This check is made while resolving the file.
+    a clause given twice in one campaign, and an empty campaign or list id (`campaign ""`,
+    `target ""`, `list x = ""`), which names nothing and which CXone refuses. This check is
+    made while resolving the file.
 
     ## Why
     An unresolved name leaves a hole in the selection: a missing exclusion list would let the

@@ -10,7 +10,10 @@ class InvalidSyntax(Policy):
     ## What it does
     Reports text the parser cannot read: a misspelt keyword, a missing value, an unterminated
     string, `or` between conditions, an impossible date, bytes that are not UTF-8, JSON that does
-    not parse. This check is made while reading the file, before any other.
+    not parse, a file over 64 MiB. Also what no reader should guess at: a number of more than
+    4,300 digits (written out in plain notation, so `1e5000` counts 5,001), and in JSON `NaN`,
+    `Infinity`, a key given twice in one object, or arrays and objects nested more than 100
+    deep. This check is made while reading the file, before any other.
 
     ## Why
     Nothing else can be checked, and nothing can be compiled, until the file reads.

@@ -129,3 +129,18 @@ def test_devices_and_oversized_files_are_stamped_without_reading(tmp_path: Path)
     assert checkcache.MAX_HASHED == MAX_BYTES
     if os.path.exists("/dev/zero"):
         assert len(checkcache.content_stamp("/dev/zero") or []) == 2
+
+
+@pytest.mark.parametrize("damage", [b"{not json", b"[" * 100_000 + b"]" * 100_000, b"\xff"])
+def test_damaged_cache_entry_is_a_miss(tree: Path, capsys, damage: bytes) -> None:
+    """A cache file that is not our JSON (cut short, nested past any decoder, not UTF-8) is
+    ignored and the files are checked again, never a traceback."""
+    from selang.core.cachedir import cache_file
+
+    assert check(capsys, "c.sel") == (0, "")
+    path = cache_file("check", checkcache._key(["c.sel"]))
+    assert path is not None and Path(path).is_file()
+    Path(path).write_bytes(damage)
+    write(tree / "lib.sel", 'list dnc = "t"\n')  # so only a real check gives SEL011
+    code, out = check(capsys, "c.sel")
+    assert code == 1 and "SEL011" in out

@@ -91,7 +91,7 @@ def lookup(files: Sequence[str]) -> tuple[list[Diagnostic], bool] | None:
             return None
         diagnostics = [Diagnostic.from_json(d) for d in entry["diagnostics"]]
         return diagnostics, bool(entry["unreadable"])
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, RecursionError):  # damaged: a miss
         return None
 
 

@@ -14,6 +14,7 @@ import attrs
 
 from selang.core.diagnostics import Severity
 from selang.core.errors import ConfigError
+from selang.core.values import MAX_DIGITS
 
 FIELD_TYPES = ("string", "number", "boolean", "date", "datetime")
 # Syntax errors are never silenced: a file that does not parse has not been checked at all.
@@ -201,6 +202,14 @@ def read_file(path: str) -> Config | None:
         raise ConfigError(
             f"`{_shown(path)}` is not UTF-8 text (byte {exc.start + 1} cannot be read)"
         ) from None
+    # The two ways `tomllib` fails without saying where: `int()` of a longer integer than
+    # Python converts, and its recursive descent into nested arrays or inline tables.
+    except ValueError:
+        why = f"an integer has more than {MAX_DIGITS:,} digits"
+        raise ConfigError(f"`{_shown(path)}` is not valid TOML: {why}") from None
+    except RecursionError:
+        why = "arrays or inline tables are nested too deep"
+        raise ConfigError(f"`{_shown(path)}` is not valid TOML: {why}") from None
     if os.path.basename(path) == "pyproject.toml":
         tool = data.get("tool", {})
         if not isinstance(tool, dict) or "selang" not in tool:

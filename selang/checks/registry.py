@@ -111,7 +111,7 @@ def _read_index(key: list[object]) -> tuple[Found, ...] | None:
     path = _index_path(key)
     try:
         data = json.loads(path.read_bytes()) if path else None
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):  # a damaged index is a miss
         return None
     if not isinstance(data, dict) or data.get("key") != key:
         return None

@@ -277,6 +277,9 @@ def run_import(args: argparse.Namespace) -> int:
     from selang.app.remote import import_campaign, preflight
     from selang.report import text
 
+    if not args.campaign_id:
+        err("the campaign id cannot be empty")
+        return USAGE
     conn = connection(args)
     preflight(conn)
     imported = import_campaign(conn, args.campaign_id)

@@ -1,6 +1,9 @@
 """JSON in and out for every layer: numbers keep their exact digits both ways, and one canonical
 form (sorted keys, normalised decimals) is what hashes and comparisons are taken over.
 
+Every reader (files, the sandbox's request bodies, the server's answers) goes through one
+`loads`, which refuses what a reader could only guess at and says where it is.
+
 The stdlib encoder cannot write a `Decimal` without going through float, which would turn
 `2.50` into `2.5`, so values are written here; the layout (compact, or indented with `indent`)
 is byte for byte what `json.dumps(..., ensure_ascii=False)` writes for the same structure.
@@ -8,55 +11,157 @@ is byte for byte what `json.dumps(..., ensure_ascii=False)` writes for the same 
 
 from __future__ import annotations
 
+import itertools
 import json
+import re
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any
+from typing import Any, NoReturn
 
-from selang.core.values import Date, DateTime, decimal_text
+from selang.core.values import MAX_DIGITS, Date, DateTime, decimal_text, too_long
+
+MAX_DEPTH = 100  # arrays and objects inside one another; a campaign document nests 4 deep
 
 
 class JsonError(ValueError):
-    """Text refused by a strict `loads`; the message is safe to show whoever sent it."""
+    """Text `loads` refuses. `reason` is safe to show whoever sent it; `pos` is the offset in
+    the text it points at (None when no place is to blame), `str()` adds its line and column."""
+
+    def __init__(self, reason: str, text: str = "", pos: int | None = None) -> None:
+        self.reason, self.pos = reason, pos
+        if pos is not None:
+            line = text.count("\n", 0, pos) + 1
+            column = pos - text.rfind("\n", 0, pos)
+            reason = f"{reason} at line {line} column {column}"
+        super().__init__(reason)
 
 
-def loads(data: str | bytes, *, strict: bool = False) -> Any:
+def loads(data: str | bytes) -> Any:
     """Decode JSON; a number with a fraction or an exponent becomes a `Decimal`.
 
-    Plain reading raises `json.JSONDecodeError` (it carries the offset diagnostics point at).
-    `strict` also refuses `NaN`/`Infinity`, duplicate keys, bytes that are not UTF-8 and
-    nesting too deep to decode, all as `JsonError`.
+    Raises `JsonError` for text that is not JSON and for JSON no reader here should take:
+    bytes that are not UTF-8, `NaN` or `Infinity`, a key twice in one object, a number of more
+    than `MAX_DIGITS` digits, nesting deeper than `MAX_DEPTH`.
     """
-    if not strict:
-        return json.loads(data, parse_float=Decimal)
     if isinstance(data, bytes):
         try:
             data = data.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise JsonError("body is not UTF-8") from exc
+            raise JsonError(
+                f"not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})"
+            ) from None
+    text = data
+    # Only a text with this many brackets can nest too deeply; the C decoder would recurse.
+    if text.count("[") + text.count("{") > MAX_DEPTH and _depth(text) > MAX_DEPTH:
+        _raise_first_problem(text, "nests too deeply")
     try:
         return json.loads(
-            data, parse_float=Decimal, parse_constant=_no_constants, object_pairs_hook=_pairs
+            text,
+            parse_float=_decimal,
+            parse_int=_int,
+            parse_constant=_constant,
+            object_pairs_hook=_pairs,
         )
     except json.JSONDecodeError as exc:
-        raise JsonError(
-            f"body is not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
-        ) from exc
-    except RecursionError as exc:
-        raise JsonError("body nests too deeply") from exc
+        raise JsonError(f"invalid JSON: {exc.msg.lower()}", text, exc.pos) from None
+    except _Refused as exc:
+        _raise_first_problem(text, str(exc))
+    except RecursionError:
+        _raise_first_problem(text, "nests too deeply")
 
 
-def _no_constants(name: str) -> Any:
-    raise JsonError(f"`{name}` is not a JSON number")
+class _Refused(Exception):
+    """Raised by the decoder's hooks, which do not know where they are: `_first_problem` does."""
+
+
+def _decimal(text: str) -> Decimal:
+    number = Decimal(text)
+    if too_long(number):
+        raise _Refused(_TOO_LONG)
+    return number
+
+
+def _int(text: str) -> int:
+    if too_long(text):
+        raise _Refused(_TOO_LONG)
+    return int(text)
+
+
+def _constant(name: str) -> Any:
+    raise _Refused(f"`{name}` is not a JSON number")
 
 
 def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in out:
-            raise JsonError(f"duplicate key `{key}`")
-        out[key] = value
+    out = dict(pairs)
+    if len(out) < len(pairs):
+        raise _Refused("duplicate key")
     return out
+
+
+_TOO_LONG = f"number has more than {MAX_DIGITS:,} digits"
+_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*+"')
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+
+
+def _depth(text: str) -> int:
+    """How deep the brackets outside strings nest, in one pass of C loops."""
+    brackets = _NOT_BRACKET.sub("", _STRING.sub("", text))
+    return max(itertools.accumulate(map(_STEP.__getitem__, brackets)), default=0)
+
+
+def _raise_first_problem(text: str, fallback: str) -> NoReturn:
+    found = _first_problem(text)
+    if found is None:
+        raise JsonError(fallback)
+    raise JsonError(found[1], text, found[0])
+
+
+_WS = re.compile(r"[ \t\n\r]*+")
+_TOKEN = re.compile(
+    r'(?P<open>[\[{])|(?P<close>[\]}])|(?P<string>")|(?P<sep>[,:])'
+    r"|(?P<constant>NaN|Infinity|-Infinity)"
+    r"|(?P<number>-?(?:0|[1-9][0-9]*+)(?P<fraction>(?:\.[0-9]++)?(?:[eE][-+]?[0-9]++)?))"
+    r"|(?P<word>true|false|null)"
+)
+
+
+def _first_problem(text: str) -> tuple[int, str] | None:
+    """The offset and reason of the first thing `loads` refuses in `text`, walked without
+    recursion; None at a plain syntax error before it (the decoder words those)."""
+    frames: list[set[str] | None] = []  # per open container: an object's keys so far
+    want_key = False
+    pos = _WS.match(text).end()  # type: ignore[union-attr]
+    while pos < len(text):
+        found = _TOKEN.match(text, pos)
+        if found is None:
+            return None
+        at, pos, kind = pos, found.end(), found.lastgroup
+        token = found.group()
+        if kind == "open":
+            if len(frames) == MAX_DEPTH:
+                return at, f"arrays and objects nested more than {MAX_DEPTH} deep"
+            frames.append(set() if token == "{" else None)
+        elif kind == "close" and frames:
+            frames.pop()
+        elif kind == "string":
+            try:
+                value, pos = json.decoder.scanstring(text, pos)  # type: ignore[attr-defined]
+            except json.JSONDecodeError:
+                return None
+            keys = frames[-1] if want_key and frames else None
+            if keys is not None:
+                if value in keys:
+                    return at, f"duplicate key `{value}`"
+                keys.add(value)
+        elif kind == "constant":
+            return at, f"`{token}` is not a JSON number"
+        elif kind == "number" and too_long(Decimal(token) if found.group("fraction") else token):
+            return at, _TOO_LONG
+        # A key comes next right after `{`, or after a `,` inside an object.
+        want_key = token in "{," and bool(frames) and frames[-1] is not None
+        pos = _WS.match(text, pos).end()  # type: ignore[union-attr]
+    return None
 
 
 def dumps(value: Any, *, canonical: bool = False, indent: int | None = None) -> str:

@@ -97,6 +97,23 @@ def to_json(value: Scalar) -> object:
     return value
 
 
+# Python's own bound on int <-> text conversion; a number this long is no contact's value, and
+# a bound keeps `1e999999999` from being written out as a billion digits.
+MAX_DIGITS = 4300
+
+
+def too_long(number: str | Decimal) -> bool:
+    """Whether a number, as source text of digits (an optional `-` and `.`) or as a decimal
+    written out by `decimal_text`, has more than `MAX_DIGITS` digits; counted, never written."""
+    if isinstance(number, str):
+        return len(number) - number.startswith("-") - ("." in number) > MAX_DIGITS
+    _, digits, exponent = number.as_tuple()
+    if not isinstance(exponent, int):  # NaN or infinity: no digits
+        return False
+    written = len(digits) + exponent if exponent >= 0 else max(len(digits), 1 - exponent)
+    return written > MAX_DIGITS
+
+
 def decimal_text(value: Decimal) -> str:
     """Plain positional notation that still reads as a decimal (`1E+2` → `100.0`)."""
     text = format(value, "f")

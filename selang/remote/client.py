@@ -246,13 +246,18 @@ class CxoneClient:
 
 
 def _campaign_path(campaign_id: str) -> str:
-    return f"/api/v2/outbound/campaigns/{quote(campaign_id, safe='')}"
+    """The campaign's URL path; every character of the id but the unreserved ones is escaped,
+    and so are the dots of an id `.` or `..`, which a URL would otherwise resolve away."""
+    segment = quote(campaign_id, safe="")
+    if segment in (".", ".."):
+        segment = segment.replace(".", "%2E")
+    return f"/api/v2/outbound/campaigns/{segment}"
 
 
 def _json(resp: requests.Response) -> Any:
     try:
         return jsonio.loads(resp.content)
-    except ValueError:
+    except jsonio.JsonError as exc:
         raise RemoteError(
-            f"the server answered {resp.status_code} with a body that is not JSON"
+            f"the server answered {resp.status_code} with a body that cannot be read: {exc}"
         ) from None

@@ -224,8 +224,8 @@ def load(path: Path) -> list[PlannedChange]:
         doc = jsonio.loads(path.read_bytes())
     except OSError as exc:
         raise PlanFileError(f"cannot read plan `{path}`: {exc.strerror}") from None
-    except ValueError:
-        raise PlanFileError(f"plan `{path}` is not JSON") from None
+    except jsonio.JsonError as exc:
+        raise PlanFileError(f"plan `{path}` cannot be read: {exc}") from None
     if not isinstance(doc, dict) or doc.get("format") != PLAN_FORMAT:
         raise PlanFileError(f"`{path}` is not a selang plan (expected format `{PLAN_FORMAT}`)")
     out: list[PlannedChange] = []

@@ -31,20 +31,25 @@ def _excerpt(span: Span, gutter: int) -> list[str]:
     lines = _lines(span.path)
     if not 1 <= span.line <= len(lines):
         return []
-    raw = lines[span.line - 1].replace("\t", " ")
-    end = span.end_column if span.end_line == span.line else len(raw) + 1
+    line = lines[span.line - 1]
+    end = span.end_column if span.end_line == span.line else len(line) + 1
+    first = min(span.column - 1, len(line))
+    last = min(max(end - 1, first), len(line))
+    # Escaping only lengthens text, so WIDTH characters either side of the span's start are
+    # all a window can show: a line of megabytes is never escaped whole.
+    lo, hi = max(0, first - WIDTH), min(len(line), first + WIDTH + 1)
+    cut_left, cut_right = lo > 0, hi < len(line)
     # A control or bidirectional character in the line is shown escaped; the carets follow.
-    source, column = printable_columns(raw)
-    first = min(span.column - 1, len(raw))
-    start = column[first]
-    width = max(1, min(column[min(max(end - 1, first), len(raw))] - start, WIDTH))
-    if len(source) > WIDTH:
+    source, column = printable_columns(line[lo:hi].replace("\t", " "))
+    start = column[first - lo]
+    width = max(1, min(column[min(last, hi) - lo] - start, WIDTH))
+    if cut_left or cut_right or len(source) > WIDTH:
         # Show a window of the line around the span, marking what was cut with `...`.
         left = max(0, min(start - 20, len(source) - WIDTH))
         right = left + WIDTH
         shown = source[left:right]
-        prefix = "..." if left else ""
-        suffix = "..." if right < len(source) else ""
+        prefix = "..." if left or cut_left else ""
+        suffix = "..." if right < len(source) or cut_right else ""
         source = prefix + shown + suffix
         start = start - left + len(prefix)
         width = max(1, min(width, len(prefix) + WIDTH - start))

@@ -55,10 +55,8 @@ class SandboxCore:
             campaign_id, given = campaign, None
         else:
             campaign_id, given = campaign.get("id"), dict(campaign)
-        if not (isinstance(campaign_id, str) and documents.CAMPAIGN_ID.fullmatch(campaign_id)):
-            raise validate.Invalid(
-                "id: expected a campaign id of letters, digits, `_`, `.` and `-`"
-            )
+        if not documents.is_campaign_id(campaign_id):
+            raise validate.Invalid("id: expected a non-empty string")
         if given is None:
             return self.campaigns.put(documents.seed_document(campaign_id))
         validate.check_campaign(given, campaign_id)

@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
+from typing import Any, TypeGuard
 
 SERVER_OWNED = ("id", "version", "updatedAt")
-CAMPAIGN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")
+# Any non-empty string is a campaign id, as `selang check` accepts; ids of this shape are also
+# their own file names in the state folder (others are stored under a digest, see the store).
+PLAIN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")
+
+
+def is_campaign_id(value: object) -> TypeGuard[str]:
+    return isinstance(value, str) and value != ""
+
 
 _SEEDS: dict[str, dict[str, Any]] = {
     "campaign_xyz789": {

@@ -52,7 +52,7 @@ class LoggedRequest:
         if not self.json_body or not self.data:
             return None
         try:
-            return jsonio.loads(self.data, strict=True)
+            return jsonio.loads(self.data)
         except ValueError:
             return None
 

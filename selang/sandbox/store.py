@@ -7,6 +7,7 @@ lock, so a version check and the write it guards are one step for concurrent req
 from __future__ import annotations
 
 import copy
+import hashlib
 import sys
 import threading
 from collections.abc import Callable
@@ -16,7 +17,7 @@ from typing import Any
 import attrs
 
 from selang.core import files, jsonio
-from selang.sandbox.documents import CAMPAIGN_ID
+from selang.sandbox.documents import PLAIN_ID, is_campaign_id
 
 Document = dict[str, Any]
 
@@ -66,20 +67,23 @@ class CampaignStore:
             if path.name.startswith("."):
                 continue
             try:
-                doc = jsonio.loads(path.read_bytes(), strict=True)
+                doc = jsonio.loads(path.read_bytes())
             except (OSError, ValueError) as exc:
                 _warn(f"skipping unreadable campaign file {path}: {exc}")
                 continue
-            if not (isinstance(doc, dict) and doc.get("id") == path.stem):
+            campaign_id = doc.get("id") if isinstance(doc, dict) else None
+            if not (is_campaign_id(campaign_id) and self._path(campaign_id) == path):
                 _warn(f"skipping campaign file {path}: its `id` does not match the file name")
                 continue
-            self._docs[path.stem] = doc
+            self._docs[campaign_id] = doc
 
     def _path(self, campaign_id: str) -> Path:
-        # Ids are checked before they reach a file name, so no id can escape the folder.
-        if not CAMPAIGN_ID.fullmatch(campaign_id):
-            raise ValueError(f"`{campaign_id}` is not a usable campaign id")
-        return self.folder / f"{campaign_id}.json"
+        """`{id}.json` for a plain id; any other one (a `/`, `..`, a space, 300 characters)
+        under its digest, which no id can turn into a path outside the folder."""
+        if PLAIN_ID.fullmatch(campaign_id):
+            return self.folder / f"{campaign_id}.json"
+        digest = hashlib.sha256(campaign_id.encode("utf-8", "surrogatepass")).hexdigest()
+        return self.folder / f"_{digest}.json"
 
     def _save(self, doc: Document) -> None:
         write_atomic(self._path(doc["id"]), jsonio.dumps(doc, indent=2) + "\n")
@@ -181,7 +185,7 @@ class WebhookStore:
         self._subs: dict[str, Subscription] = {}
         if path.is_file():
             try:
-                data = jsonio.loads(path.read_bytes(), strict=True)
+                data = jsonio.loads(path.read_bytes())
                 for item in data["webhooks"]:
                     sub = Subscription.from_json(item)
                     self._subs[sub.id] = sub

@@ -36,9 +36,9 @@ class Request:
         if not self.body.strip():
             raise HttpError(400, "body: expected a JSON document, got nothing")
         try:
-            return jsonio.loads(self.body, strict=True)
+            return jsonio.loads(self.body)
         except jsonio.JsonError as exc:
-            raise HttpError(400, str(exc)) from exc
+            raise HttpError(400, f"body: {exc}") from exc
 
 
 @attrs.frozen

@@ -1,5 +1,6 @@
 """Reading a file and everything it imports, depth first, and collecting their list and segment
-definitions (SEL002: missing files, cycles, campaigns imported, names defined twice).
+definitions (SEL002: missing files, cycles, campaigns imported, names defined twice, empty
+list ids).
 
 Neighbours: `selang.syntax.parser` parses each file; `selang.semantic.resolve` resolves the
 names of the campaign against the definitions collected here.
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import attrs
 
-from selang.core.diagnostics import Diagnostic, Related, error
+from selang.core.diagnostics import Diagnostic, Related, Span, error
 from selang.syntax import ast
 from selang.syntax.parser import ParseResult, parse
 from selang.syntax.source import read_source
@@ -148,6 +149,17 @@ class Imports:
                     )
                     continue
                 table[decl.name] = Definition(decl, path)
+                if isinstance(decl, ast.ListDecl) and not decl.list_id:
+                    self.diagnostics.append(empty_id("list", decl.id_span))
+
+
+def empty_id(kind: str, span: Span) -> Diagnostic:
+    """`""` as a list or campaign id: it names nothing, and CXone refuses it."""
+    if kind == "list":
+        help = 'write the CXone contact-list id, e.g. `"list_123abc"`'
+    else:
+        help = 'write the CXone campaign id, e.g. `campaign "campaign_xyz789" { ... }`'
+    return error(NAMES, f"a {kind} id cannot be empty", span, help=help)
 
 
 def file_key(path: str) -> str:

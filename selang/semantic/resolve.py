@@ -1,4 +1,4 @@
-"""AST → resolved selection: resolves names, expands segments (SEL002, SEL015).
+"""AST → resolved selection: resolves names and ids, expands segments (SEL002, SEL015).
 
 Neighbours: `selang.semantic.imports` reads the file and what it imports, and collects their
 definitions; policies and targets read the `Selection` this makes.
@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import attrs
 
 from selang.core.diagnostics import Diagnostic, Related, Span, error
-from selang.semantic.imports import NAMES, Definition, Imports, SourceReader
+from selang.semantic.imports import NAMES, Definition, Imports, SourceReader, empty_id
 from selang.semantic.model import ListRef, Rule, Selection, Tier
 from selang.semantic.rules import check_rule
 from selang.semantic.ruletext import COMPARE_OPS
@@ -67,7 +67,12 @@ class _Resolver(Imports):
 
     # --- names and segments ----------------------------------------------------------------
     def list_ref(self, ref: ast.ListRef) -> ListRef | None:
+        """The list a reference names; None, with what is wrong reported, when it names none
+        (an empty id is reported where it is written: here, or at its `list` declaration)."""
         if isinstance(ref, ast.ListId):
+            if not ref.id:
+                self.diagnostics.append(empty_id("list", ref.span))
+                return None
             return ListRef(ref.id, ref.span)
         found = self.lists.get(ref.name)
         if found is None:
@@ -75,7 +80,7 @@ class _Resolver(Imports):
             return None
         decl = found.node
         assert isinstance(decl, ast.ListDecl)
-        return ListRef(decl.list_id, ref.span, ref.name)
+        return ListRef(decl.list_id, ref.span, ref.name) if decl.list_id else None
 
     def rules(self, conditions: tuple[ast.Condition, ...]) -> list[Rule]:
         """The rules of a `where` clause, segments expanded in place.
@@ -201,6 +206,8 @@ class _Resolver(Imports):
 
     # --- the campaign ----------------------------------------------------------------------
     def selection(self, campaign: ast.CampaignDecl) -> Selection:
+        if not campaign.campaign_id:
+            self.diagnostics.append(empty_id("campaign", campaign.id_span))
         seen: dict[type, ast.Clause] = {}
         targets: list[ListRef] = []
         exclusions: list[ListRef] = []

@@ -148,6 +148,7 @@ class ListDecl:
     list_id: str
     span: Span = _span()
     name_span: Span = _span()
+    id_span: Span = _span()
 
 
 @attrs.frozen
@@ -163,6 +164,7 @@ class CampaignDecl:
     campaign_id: str
     clauses: tuple[Clause, ...]
     span: Span = _span()
+    id_span: Span = _span()
 
 
 Decl = ImportDecl | ListDecl | SegmentDecl | CampaignDecl

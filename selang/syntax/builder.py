@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from selang.core.diagnostics import Diagnostic, Span, error
-from selang.core.values import Date, DateTime, Scalar
+from selang.core.values import MAX_DIGITS, Date, DateTime, Scalar, too_long
 from selang.syntax import ast
 from selang.syntax.lr import Token
 
@@ -55,8 +55,9 @@ class AstBuilder:
 
     # declarations
     def start(self, children: list[ast.Decl]) -> ast.Module:
-        lines = self.text.split("\n")
-        end = Span(self.path, 1, 1, len(lines), len(lines[-1]) + 1)
+        text = self.text  # counted, not split: no second copy of a large file
+        last = text.count("\n") + 1
+        end = Span(self.path, 1, 1, last, len(text) - text.rfind("\n"))
         return ast.Module(tuple(children), end)
 
     def import_decl(self, children: list[Any]) -> ast.ImportDecl:
@@ -66,7 +67,11 @@ class AstBuilder:
     def list_decl(self, children: list[Any]) -> ast.ListDecl:
         kw, name, list_id = children
         return ast.ListDecl(
-            name.value, self._string(list_id), self._span(kw, list_id), self._of(name)
+            name.value,
+            self._string(list_id),
+            self._span(kw, list_id),
+            self._of(name),
+            self._of(list_id),
         )
 
     def segment_decl(self, children: list[Any]) -> ast.SegmentDecl:
@@ -80,6 +85,7 @@ class AstBuilder:
             self._string(cid),  # type: ignore[arg-type]
             tuple(clauses),  # type: ignore[arg-type]
             self._span(kw, brace),
+            self._of(cid),
         )
 
     # clauses
@@ -124,7 +130,12 @@ class AstBuilder:
         if kind == "STRING":
             value = self._string(tok)
         elif kind == "NUMBER":
-            value = Decimal(tok.value) if "." in tok.value else int(tok.value)
+            if too_long(tok.value):
+                message = f"number has more than {MAX_DIGITS:,} digits"
+                self.problems.append(error(SYNTAX, message, self._of(tok)))
+                value = 0
+            else:
+                value = Decimal(tok.value) if "." in tok.value else int(tok.value)
         elif kind in ("TRUE", "FALSE"):
             value = kind == "TRUE"
         else:

@@ -7,7 +7,9 @@ import stat
 
 from selang.core.diagnostics import Diagnostic, Span, error
 
-MAX_BYTES = 64 * 1024 * 1024  # a selection is never this large; refuse rather than exhaust memory
+MAX_BYTES = (
+    64 * 1024 * 1024
+)  # documented; a selection is never this large: refuse, not exhaust memory
 
 
 def read_source(path: str) -> tuple[str | None, Diagnostic | None]:
@@ -20,12 +22,11 @@ def read_source(path: str) -> tuple[str | None, Diagnostic | None]:
         if not stat.S_ISREG(info.st_mode):
             return None, error("SEL002", "is not a regular file", Span.point(path))
         if info.st_size > MAX_BYTES:
-            size = info.st_size
-            return None, error("SEL001", f"file is too large ({size} bytes)", Span.point(path))
+            return None, _too_large(path, info.st_size)
         with open(path, "rb") as handle:
             data = handle.read(MAX_BYTES + 1)
         if len(data) > MAX_BYTES:
-            return None, error("SEL001", "file is too large", Span.point(path))
+            return None, _too_large(path, None)
     except FileNotFoundError:
         return None, error("SEL002", "no such file", Span.point(path))
     except IsADirectoryError:
@@ -35,6 +36,14 @@ def read_source(path: str) -> tuple[str | None, Diagnostic | None]:
     except ValueError:  # a NUL character in the path
         return None, error("SEL002", "cannot read file: invalid path", Span.point(path))
     return decode(data, path)
+
+
+def _too_large(path: str, size: int | None) -> Diagnostic:
+    told = f"{size:,} bytes; " if size is not None else ""
+    limit = MAX_BYTES // (1024 * 1024)
+    return error(
+        "SEL001", f"file is too large ({told}at most {limit} MiB is read)", Span.point(path)
+    )
 
 
 def decode(data: bytes, path: str) -> tuple[str | None, Diagnostic | None]:

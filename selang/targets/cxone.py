@@ -6,7 +6,6 @@ become SEL015 diagnostics pointing at the offending element in the JSON text.
 
 from __future__ import annotations
 
-import json
 from decimal import Decimal
 from typing import Any
 
@@ -64,11 +63,9 @@ def read_text(text: str, path: str) -> tuple[Selection | None, list[Diagnostic]]
     """Parse JSON text (a selection or a campaign document) into a Selection."""
     try:
         obj = jsonio.loads(text)
-    except json.JSONDecodeError as exc:
-        span = offset_span(text, exc.pos, path)
-        return None, [error("SEL001", f"invalid JSON: {exc.msg.lower()}", span)]
-    except RecursionError:
-        return None, [error("SEL001", "JSON is nested too deeply", Span.point(path))]
+    except jsonio.JsonError as exc:
+        span = Span.point(path) if exc.pos is None else offset_span(text, exc.pos, path)
+        return None, [error("SEL001", exc.reason, span)]
     at = _lone_surrogate(obj)
     if at is not None:
         # `"\ud800"` decodes, but names no character: nothing could print or send it.
@@ -131,7 +128,9 @@ class _Reader:
         campaign_id = None
         if isinstance(obj, dict) and "contactSelection" in obj:
             raw_id = obj.get("id")
-            campaign_id = raw_id if isinstance(raw_id, str) else None
+            campaign_id = raw_id if isinstance(raw_id, str) and raw_id else None
+            if raw_id == "":  # names no campaign; CXone refuses it
+                self.problem(("id",), "`id` must be a non-empty string campaign id")
             self.prefix = ("contactSelection",)
             obj = obj["contactSelection"]
         if not isinstance(obj, dict):

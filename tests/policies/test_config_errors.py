@@ -22,6 +22,10 @@ BROKEN = 'campaign "c" {\n  target\n}\n'
         ("max-rule = 3\n", ["unknown key `max-rule`", "did you mean `max-rules`?"]),
         ("max-rules = 0\n", ["`max-rules` in `selang.toml` must be a positive integer"]),
         ("max-priority-depth = -2\n", ["must be a positive integer, not `-2`"]),
+        ("max-rules = 1" + "0" * 5000 + "\n", ["`selang.toml` is not valid TOML", "4,300 digits"]),
+        ("x = " + "[" * 5000 + "]" * 5000 + "\n", ["`selang.toml` is not valid TOML", "deep"]),
+        ("max-rules = nan\n", ["must be a positive integer, not `nan`"]),
+        ("max-rules = 1e400\n", ["must be a positive integer, not `inf`"]),
     ],
 )
 def test_bad_setting_is_a_usage_error(write, run, settings: str, words: list[str]) -> None:

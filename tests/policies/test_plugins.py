@@ -176,3 +176,17 @@ def test_find_imports_no_policy_module() -> None:
 def test_find_is_cached_per_process() -> None:
     """Entry points are looked up once per process."""
     assert find() is find()
+
+
+@pytest.mark.parametrize("damage", [b"{not json", b"[" * 100_000 + b"]" * 100_000])
+def test_damaged_entry_point_index_is_rebuilt(damage: bytes) -> None:
+    """An index file cut short or nested past any decoder is ignored: the policies are found
+    again from the installed metadata, never a traceback."""
+    from selang.checks import registry as found_by
+
+    expected = find()
+    path = found_by._index_path(found_by._path_key())
+    assert path is not None and path.is_file()
+    path.write_bytes(damage)
+    clear_cache()
+    assert find() == expected

@@ -91,13 +91,13 @@ class _ToAst(lark.Transformer[lark.Token, Any]):
         return ast.ImportDecl(_text(c[1]), _span(c[0], c[1]))
 
     def list_decl(self, c: list[Any]) -> ast.ListDecl:
-        return ast.ListDecl(str(c[1]), _text(c[2]), _span(c[0], c[2]), _tok(c[1]))
+        return ast.ListDecl(str(c[1]), _text(c[2]), _span(c[0], c[2]), _tok(c[1]), _tok(c[2]))
 
     def segment_decl(self, c: list[Any]) -> ast.SegmentDecl:
         return ast.SegmentDecl(str(c[1]), c[2], _span(c[0], c[2][-1]), _tok(c[1]))
 
     def campaign_decl(self, c: list[Any]) -> ast.CampaignDecl:
-        return ast.CampaignDecl(_text(c[1]), tuple(c[2:-1]), _span(c[0], c[-1]))
+        return ast.CampaignDecl(_text(c[1]), tuple(c[2:-1]), _span(c[0], c[-1]), _tok(c[1]))
 
     def target_clause(self, c: list[Any]) -> ast.TargetClause:
         return ast.TargetClause(tuple(c[1:]), _span(c[0], c[-1]))

@@ -9,6 +9,8 @@ import hashlib
 import hmac
 import json
 import re
+import socket
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -17,6 +19,7 @@ from selang.cli.main import main
 from selang.sandbox.inprocess import Sandbox
 from selang.state import audit, outbox
 from tests.remote.conftest import SEL, add_campaign, count, write_sel
+from tests.remote.hostile import TOKEN, Hostile, answer
 from tests.remote.receiver import FakeCrm
 
 
@@ -135,6 +138,39 @@ def test_edited_plan_file_is_rejected(
     plan.write_text(json.dumps(doc))
     assert main(["apply", "--plan", str(plan), "--yes"]) == 2
     assert "was edited" in capsys.readouterr().err and count(sb, "PATCH") == 0
+
+
+@pytest.mark.parametrize(
+    ("edit", "reason"),
+    [
+        (lambda t: t.replace('"format"', '"format": 1, "format"', 1), "duplicate key `format`"),
+        (lambda t: t.replace('"baseVersion": 1', '"baseVersion": NaN', 1), "`NaN` is not a JSON"),
+        (lambda t: t.replace('"baseVersion": 1', '"baseVersion": 1' + "0" * 5000), "4,300"),
+        (lambda t: t.replace("{", "[" * 200 + "{" + "]" * 200, 1), "nested more than 100"),
+    ],
+    ids=["duplicate-key", "nan", "long-integer", "deep"],
+)
+def test_unreadable_plan_file_is_rejected(
+    cli_env: Path,
+    sb: Sandbox,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    edit: Callable[[str], str],
+    reason: str,
+) -> None:
+    """A plan file holding JSON no reader should take is refused (exit 2) with the reason and
+    its line and column, before anything is sent."""
+    add_campaign(sb, "c1")
+    plan = tmp_path / "p.json"
+    main(["plan", write_sel(tmp_path, "c1"), "--out", str(plan)])
+    text = plan.read_text()
+    assert '"baseVersion": 1' in text
+    plan.write_text(edit(text))
+    capsys.readouterr()
+    assert main(["apply", "--plan", str(plan), "--yes"]) == 2
+    err = capsys.readouterr().err
+    assert "cannot be read" in err and reason in err and " at line " in err
+    assert count(sb, "PATCH") == 0
 
 
 def test_apply_many_prints_table_metrics_and_records(
@@ -321,3 +357,41 @@ def test_import_of_an_unwritable_selection_exits_3(
     assert main(["import", "c1"]) == 3
     err = capsys.readouterr().err
     assert "SEL090" in err and "cannot express" in err
+
+
+_CAMPAIGN = (
+    '{"id": "c1", "version": 1, "contactSelection": {"targetListIds": ["list_a"], '
+    '"exclusionListIds": [], "filterRules": [RULES], "priorityOrder": []}}'
+)
+
+
+@pytest.mark.parametrize(
+    ("rules", "reason"),
+    [
+        ('{"field": "age", "operator": "gt", "value": NaN}', "`NaN` is not a JSON number"),
+        ('{"field": "age", "operator": "gt", "value": 1' + "0" * 5000 + "}", "4,300 digits"),
+        ('{"field": "age", "operator": "gt", "value": 1e5000}', "4,300 digits"),
+        ('{"field": "age", "field": "x", "operator": "gt", "value": 1}', "duplicate key `field`"),
+        ('{"field": "age", "operator": "in", "value": ' + "[" * 5000 + "]" * 5000 + "}", "100"),
+    ],
+    ids=["nan", "long-integer", "long-exponent", "duplicate-key", "deep"],
+)
+def test_import_of_an_unreadable_answer_exits_3(
+    cli_env: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    rules: str,
+    reason: str,
+) -> None:
+    """A campaign answered with JSON no reader should take (NaN, a number of 5,000 digits, a
+    key twice, nesting 5,000 deep) is refused with exit 3 and the reason, never a traceback."""
+    body = _CAMPAIGN.replace("RULES", rules).encode()
+
+    def behave(head: bytes, conn: socket.socket) -> None:
+        answer(conn, TOKEN if head.startswith(b"POST /api/v2/oauth/token") else body)
+
+    with Hostile(behave) as server:
+        monkeypatch.setenv("CXONE_INSTANCE_URL", server.url)
+        assert main(["import", "c1"]) == 3
+    err = capsys.readouterr().err
+    assert "cannot be read" in err and reason in err and "Traceback" not in err

@@ -201,6 +201,12 @@ def test_missing_selection_key_is_400(sb: Sandbox) -> None:
         (b"[1, 2]", "application/json"),
         (b'{"a": 1, "a": 2}', "application/json"),
         (b'{"version": NaN}', "application/json"),
+        (b'{"version": -Infinity}', "application/json"),
+        (b'{"version": 1' + b"0" * 5000 + b"}", "application/json"),
+        (b'{"version": 1, "x": 1e5000}', "application/json"),
+        (b'{"version": 1, "x": ' + b"[" * 100_000 + b"]" * 100_000 + b"}", "application/json"),
+        (b'{"version": 1, "x": ' + b"[" * 900 + b"]" * 900 + b"}", "application/json"),
+        (b'{"version": 1, "x": ' + b'{"a":' * 900 + b"1" + b"}" * 900 + b"}", "application/json"),
         (b"", "application/json"),
         (b"{}", "text/plain"),
     ],
@@ -216,6 +222,40 @@ def test_non_documents_are_refused_in_json(sb: Sandbox, body: bytes, content_typ
     )
     assert 400 <= answer.status_code < 500
     assert answer.json()["message"]
+
+
+def _with(doc: dict[str, Any], raw: str) -> bytes:
+    """`doc` as JSON text with one more top-level member written as raw JSON text."""
+    return (json.dumps(doc)[:-1] + ', "notes": ' + raw + "}").encode()
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "1" + "0" * 5000,
+        "1e5000",
+        "[" * 900 + "]" * 900,
+        '{"a":' * 900 + "1" + "}" * 900,
+        "[" * 200_000 + "]" * 200_000,
+    ],
+    ids=["5001-digit-integer", "5001-digit-exponent", "900-arrays", "900-objects", "200k-arrays"],
+)
+def test_huge_numbers_and_deep_nesting_are_400(sb: Sandbox, raw: str) -> None:
+    """A whole campaign document carrying a number too long or nesting too deep for any reader
+    is refused with 400 and a message, before anything is stored, never answered with 500."""
+    token = get_token(sb)
+    doc = read(sb, token)
+    answer = requests.patch(
+        campaign_url(sb),
+        data=_with(doc, raw),
+        headers=bearer(
+            token, **{"If-Match": f"version={doc['version']}", "Content-Type": "application/json"}
+        ),
+        timeout=5,
+    )
+    assert answer.status_code == 400, answer.text
+    assert answer.json()["message"]
+    assert read(sb, token) == doc
 
 
 def test_server_owned_id_cannot_be_changed(sb: Sandbox) -> None:
