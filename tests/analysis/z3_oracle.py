@@ -13,18 +13,17 @@ a constant written with an offset may name an instant just outside, which no con
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import functools
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 from fractions import Fraction
 
 import z3
 
 from selang.core.values import Date, DateTime, classify_string
-
-# Constants beyond float range are part of what is checked: let z3 read them in full.
-sys.set_int_max_str_digits(0)
 
 NULL, STRING, NUMBER, BOOLEAN, DAY, INSTANT = range(6)
 TIMEOUT_MS = 20_000
@@ -148,12 +147,35 @@ class Oracle:
         return answer == z3.sat
 
 
+@contextlib.contextmanager
+def _all_digits() -> Iterator[None]:
+    """Constants beyond float range are part of what is checked: z3 reads them as decimal text,
+    in full. Only while the oracle runs: the rest of the process keeps the usual limit."""
+    limit = sys.get_int_max_str_digits()
+    sys.set_int_max_str_digits(0)
+    try:
+        yield
+    finally:
+        sys.set_int_max_str_digits(limit)
+
+
+def _with_all_digits(decide: Callable[..., bool]) -> Callable[..., bool]:
+    @functools.wraps(decide)
+    def deciding(*args: object) -> bool:
+        with _all_digits():
+            return decide(*args)
+
+    return deciding
+
+
+@_with_all_digits
 def satisfiable(rules: Sequence[object]) -> bool:
     """Whether some contact passes every rule."""
     oracle = Oracle()
     return oracle.satisfiable(*(oracle.rule(r) for r in rules))
 
 
+@_with_all_digits
 def implies(premises: Sequence[object], conclusion: object) -> bool:
     """Whether every contact passing the premises passes the conclusion."""
     oracle = Oracle()
