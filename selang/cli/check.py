@@ -11,7 +11,7 @@ from selang.report import FORMATS
 OK, ERRORS, USAGE = 0, 1, 2
 
 
-def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def register_check(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     check = sub.add_parser(
         "check",
         help="check .sel and .json selections",
@@ -36,6 +36,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     check.set_defaults(run=run_check)
 
+
+def register_compile(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     compile_ = sub.add_parser(
         "compile",
         help="print the CXone contactSelection JSON of a .sel file",

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 DEFAULT_JOBS = 16
 
 
-def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def register_plan(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     plan = sub.add_parser(
         "plan",
         help="show what apply would change on the live campaigns",
@@ -48,6 +48,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     connection_options(plan)
     plan.set_defaults(run=run_plan)
 
+
+def register_apply(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     apply = sub.add_parser(
         "apply",
         help="apply selections to their campaigns",
@@ -73,6 +75,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     connection_options(apply)
     apply.set_defaults(run=run_apply)
 
+
+def register_import(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     imp = sub.add_parser(
         "import",
         help="print .sel source for a live campaign",

@@ -9,7 +9,7 @@ import sys
 OK, ERRORS, USAGE = 0, 1, 2
 
 
-def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def register_fmt(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     fmt = sub.add_parser(
         "fmt",
         help="rewrite .sel files in canonical form",
@@ -26,6 +26,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     fmt.set_defaults(run=run_fmt)
 
+
+def register_decompile(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     decompile = sub.add_parser(
         "decompile",
         help="print .sel source for a CXone selection or campaign JSON file",
