@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import io
+import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -48,6 +50,111 @@ def test_short_version_flag(capsys) -> None:
     """`-V` prints the version as `--version` does."""
     assert main(["-V"]) == 0
     assert capsys.readouterr().out.startswith("selang ")
+
+
+def test_quiet_prints_diagnostics_and_nothing_else(here: Path, capsys) -> None:
+    """`check --quiet` prints the diagnostics without the summary; `fmt --quiet` is silent."""
+    assert main(["check", "both.sel"]) == 1
+    assert capsys.readouterr().err.startswith("found 1 error")
+    assert main(["check", "--quiet", "both.sel"]) == 1
+    out, err = capsys.readouterr()
+    assert "error[SEL014]" in out and "warning[SEL016]" in out and err == ""
+    (here / "ugly.sel").write_text('list  a="l"\n')
+    assert main(["fmt", "-q", "ugly.sel"]) == 0
+    assert capsys.readouterr() == ("", "")
+    assert (here / "ugly.sel").read_text() == 'list a = "l"\n'
+
+
+def test_select_and_ignore_choose_codes_like_ruff(here: Path, capsys) -> None:
+    """`--select` and `--ignore` take codes and prefixes, comma-separated or repeated, over
+    the settings file: the longest matching prefix decides, as in `selang.toml`."""
+
+    def run(*flags: str) -> tuple[int, list[str]]:
+        code = main(["check", "--format", "concise", *flags, "both.sel"])
+        return code, codes(capsys.readouterr().out)
+
+    assert run("--ignore", "SEL014") == (0, ["SEL016"])
+    assert run("--select", "SEL016") == (0, ["SEL016"])
+    assert run("--select", "SEL014,SEL016") == (1, ["SEL014", "SEL016"])
+    assert run("--select", "SEL01", "--ignore", "SEL016") == (1, ["SEL014"])
+    (here / "selang.toml").write_text('ignore = ["SEL01"]\n')
+    assert run() == (0, [])
+    assert run("--select", "SEL014") == (1, ["SEL014"])
+    assert run("--ignore", "SEL0") == (0, [])
+
+
+def test_unknown_code_on_the_command_line_names_the_closest(here: Path, capsys) -> None:
+    """A code that names no rule is a usage error naming the closest code, as in settings."""
+    assert main(["check", "--select", "SE014", "both.sel"]) == 2
+    assert "`--select`: `SE014` is no rule code (did you mean `SEL014`?)" in (
+        capsys.readouterr().err
+    )
+    assert main(["check", "--ignore", "SEL0x4", "both.sel"]) == 2
+    assert "`--ignore`: `SEL0x4` is not a rule code or code prefix" in capsys.readouterr().err
+
+
+def test_a_syntax_error_is_never_silenced(here: Path, capsys) -> None:
+    """`--ignore SEL001`, or a prefix of it, still reports a syntax error and exits 1."""
+    (here / "bad.sel").write_text(SYNTAX_ERROR)
+    for flags in (["--ignore", "SEL001"], ["--ignore", "SEL"], ["--select", "SEL014"]):
+        assert main(["check", "--format", "concise", *flags, "bad.sel"]) == 1
+        assert "SEL001" in codes(capsys.readouterr().out)
+
+
+def test_config_picks_the_settings_file(here: Path, capsys) -> None:
+    """`--config PATH` is used instead of the nearest `selang.toml`; a missing one is exit 2."""
+    (here / "selang.toml").write_text('ignore = ["SEL014"]\n')
+    (here / "strict.toml").write_text('[severity]\nSEL016 = "error"\n')
+    assert main(["check", "--format", "concise", "both.sel"]) == 0
+    capsys.readouterr()
+    assert main(["check", "--format", "concise", "--config", "strict.toml", "both.sel"]) == 1
+    out = capsys.readouterr().out
+    assert "SEL014 [error]" in out and "SEL016 [error]" in out
+    assert main(["check", "--config", "nowhere.toml", "both.sel"]) == 2
+    assert "cannot read `nowhere.toml`" in capsys.readouterr().err
+    (here / "pyproject.toml").write_text("[project]\nname = 'x'\n")
+    assert main(["check", "--config", "pyproject.toml", "both.sel"]) == 2
+    assert "`pyproject.toml` has no `[tool.selang]` table" in capsys.readouterr().err
+
+
+def test_cached_results_follow_the_command_line_settings(here: Path, capsys) -> None:
+    """A cached run is not replayed for a run with other `--select`, `--ignore` or `--config`."""
+    os.utime(here / "both.sel", (PAST, PAST))
+    (here / "quiet.toml").write_text('ignore = ["SEL0"]\n')
+    os.utime(here / "quiet.toml", (PAST, PAST))
+    for flags, expected in (
+        ([], ["SEL014", "SEL016"]),
+        (["--ignore", "SEL014"], ["SEL016"]),
+        (["--config", "quiet.toml"], []),
+        ([], ["SEL014", "SEL016"]),
+    ):
+        main(["check", "--format", "concise", *flags, "both.sel"])
+        assert codes(capsys.readouterr().out) == expected, flags
+
+
+def test_exit_zero_reports_errors_and_exits_0(here: Path, capsys) -> None:
+    """`--exit-zero` prints every error and exits 0; an unreadable input is still exit 2."""
+    assert main(["check", "--exit-zero", "--format", "concise", "both.sel"]) == 0
+    assert codes(capsys.readouterr().out) == ["SEL014", "SEL016"]
+    assert main(["check", "--exit-zero", "missing.sel"]) == 2
+
+
+def test_output_file_gets_the_report(here: Path, capsys) -> None:
+    """`--output-file` writes the report there (stdout stays empty; the summary stays on
+    stderr) and replaces an earlier report; an unwritable place is exit 2."""
+    report = here / "report.json"
+    report.write_text("old")
+    argv = ["check", "--format", "json", "--output-file", str(report), "both.sel"]
+    assert main(argv) == 1
+    assert capsys.readouterr().out == ""
+    assert [d["code"] for d in json.loads(report.read_text())] == ["SEL014", "SEL016"]
+    assert main(["check", "--output-file", "report.txt", "both.sel"]) == 1
+    out, err = capsys.readouterr()
+    assert out == "" and err.startswith("found 1 error")
+    assert "error[SEL014]" in (here / "report.txt").read_text()
+    assert not [p for p in os.listdir(here) if p.startswith(".report")]
+    assert main(["check", "--output-file", str(here / "no" / "r.txt"), "both.sel"]) == 2
+    assert "cannot write `" in capsys.readouterr().err
 
 
 def test_a_bad_flag_shows_its_own_commands_usage(capsys) -> None:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from selang.app.paths import expand_paths
+from selang.checks.config import NONE, Overrides
 from selang.core.diagnostics import Diagnostic, Span, error, has_errors
 
 __all__ = ["LoadResult", "expand_paths", "load_selection", "load_selections"]
@@ -55,6 +56,7 @@ def load_selections(
     jobs: int = 1,
     keep_selections: bool = True,
     consulted: set[str] | None = None,
+    overrides: Overrides = NONE,
 ) -> list[LoadResult]:
     """Read, resolve and check several files as one run (shared parses, settings, suppressions).
 
@@ -62,17 +64,18 @@ def load_selections(
     processes; the results, in input order, are the same as with one process. A caller that
     only wants diagnostics passes `keep_selections=False`, which spares sending every
     selection back from the workers. `consulted`, when given, receives every file the results
-    depend on (inputs, imports, configuration files looked for).
+    depend on (inputs, imports, configuration files looked for). `overrides` are settings
+    from the command line, over those of each file's settings file.
     """
     paths = list(paths)
     jobs = min(jobs, len(paths) // MIN_FILES_PER_JOB)
     if jobs > 1:
-        parts = _in_workers(paths, jobs, keep_selections)
+        parts = _in_workers(paths, jobs, keep_selections, overrides)
     else:
-        parts = [_load_part(paths, shared, report_failures=True)]
+        parts = [_load_part(paths, shared, True, overrides)]
     from selang.checks.engine import Session
 
-    session = Session()
+    session = Session(overrides)
     results: list[LoadResult] = []
     for part_results, part_session in parts:
         results.extend(part_results)
@@ -92,11 +95,14 @@ MIN_FILES_PER_JOB = 16
 
 
 def _load_part(
-    paths: list[str], shared: dict[str, ParseResult | None] | None, report_failures: bool
+    paths: list[str],
+    shared: dict[str, ParseResult | None] | None,
+    report_failures: bool,
+    overrides: Overrides,
 ) -> tuple[list[LoadResult], Session]:
     from selang.checks.engine import Session
 
-    session = Session(report_failures=report_failures)
+    session = Session(overrides, report_failures=report_failures)
     shared = {} if shared is None else shared
     results = []
     for path in paths:
@@ -111,16 +117,16 @@ def _load_part(
     return results, session
 
 
-def _work(args: tuple[list[str], bool, bool]) -> tuple[list[LoadResult], Session]:
-    paths, report_failures, keep_selections = args
-    results, session = _load_part(paths, None, report_failures)
+def _work(args: tuple[list[str], bool, bool, Overrides]) -> tuple[list[LoadResult], Session]:
+    paths, report_failures, keep_selections, overrides = args
+    results, session = _load_part(paths, None, report_failures, overrides)
     if not keep_selections:
         results = [attrs.evolve(r, selection=None) for r in results]
     return results, session
 
 
 def _in_workers(
-    paths: list[str], jobs: int, keep_selections: bool
+    paths: list[str], jobs: int, keep_selections: bool, overrides: Overrides
 ) -> list[tuple[list[LoadResult], Session]]:
     from selang.app.workers import map_slices
 
@@ -128,7 +134,10 @@ def _in_workers(
     # Contiguous slices keep files that share a library in one worker, parsing it once. This
     # process checks the first slice itself: one process fewer to start, and one slice of
     # results that never needs sending back.
-    slices = [(paths[i : i + size], i == 0, keep_selections) for i in range(0, len(paths), size)]
+    slices = [
+        (paths[i : i + size], i == 0, keep_selections, overrides)
+        for i in range(0, len(paths), size)
+    ]
     return map_slices(_work, slices)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from selang.cli.options import positive_int
+from selang.cli.options import codes, positive_int, quiet_option
 from selang.report import FORMATS
 
 OK, ERRORS, USAGE = 0, 1, 2
@@ -21,6 +21,38 @@ def register_check(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
     )
     check.add_argument("paths", nargs="+", metavar="PATH")
     check.add_argument("--format", choices=sorted(FORMATS), default="text")
+    check.add_argument(
+        "--select",
+        type=codes,
+        action="extend",
+        metavar="CODES",
+        help="run only these rules: codes or prefixes, comma-separated (replaces `select` of "
+        "the settings)",
+    )
+    check.add_argument(
+        "--ignore",
+        type=codes,
+        action="extend",
+        default=[],
+        metavar="CODES",
+        help="skip these rules: codes or prefixes, comma-separated (added to `ignore` of the "
+        "settings); a syntax error (SEL001) is always reported",
+    )
+    check.add_argument(
+        "--config",
+        metavar="PATH",
+        help="use this settings file (selang.toml, or a pyproject.toml with [tool.selang]) for "
+        "every input instead of the nearest one",
+    )
+    check.add_argument(
+        "--output-file", metavar="PATH", help="write the report to this file instead of stdout"
+    )
+    check.add_argument(
+        "--exit-zero",
+        action="store_true",
+        help="exit 0 even when there are errors (2 still means an input could not be read)",
+    )
+    quiet_option(check)
     check.add_argument(
         "--jobs",
         type=positive_int,
@@ -61,23 +93,52 @@ def register_compile(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -
 def run_check(args: argparse.Namespace) -> int:
     from selang import report as render
     from selang.app.check import check
+    from selang.core.errors import ConfigError
 
-    run = check(args.paths, jobs=args.jobs, use_cache=not args.no_cache)
+    overrides = None
+    if args.config is not None or args.select is not None or args.ignore:
+        from selang.checks.config import Overrides
+
+        try:
+            overrides = Overrides.of(args.config, args.select, args.ignore)
+        except ConfigError as exc:
+            return _invalid_config(args, str(exc))
+    run = check(args.paths, jobs=args.jobs, use_cache=not args.no_cache, overrides=overrides)
     if run.invalid_config is not None:
-        sys.stderr.write(f"selang: invalid configuration: {run.invalid_config}\n")
-        if args.format == "sarif":
-            from selang.report.sarif import failed_run
-
-            sys.stdout.write(failed_run(f"invalid configuration: {run.invalid_config}"))
+        return _invalid_config(args, run.invalid_config)
+    if not _report(args, render.get(args.format).render(run.diagnostics)):
         return USAGE
-    sys.stdout.write(render.get(args.format).render(run.diagnostics))
-    if args.format == "text":
+    if args.format == "text" and not args.quiet:
         from selang.report.text import summary
 
         sys.stderr.write(summary(run.diagnostics, len(run.files)))
     if run.unreadable:
         return USAGE
-    return OK if run.passed else ERRORS
+    return OK if run.passed or args.exit_zero else ERRORS
+
+
+def _invalid_config(args: argparse.Namespace, message: str) -> int:
+    sys.stderr.write(f"selang: invalid configuration: {message}\n")
+    if args.format == "sarif":
+        from selang.report.sarif import failed_run
+
+        _report(args, failed_run(f"invalid configuration: {message}"))
+    return USAGE
+
+
+def _report(args: argparse.Namespace, text: str) -> bool:
+    """Print the report, or write it to `--output-file` in one step; False when it cannot be."""
+    if args.output_file is None:
+        sys.stdout.write(text)
+        return True
+    from selang.core.files import write_atomic
+
+    try:
+        write_atomic(args.output_file, text.encode("utf-8"))
+    except OSError as exc:
+        sys.stderr.write(f"selang: cannot write `{args.output_file}`: {exc.strerror or exc}\n")
+        return False
+    return True
 
 
 def run_compile(args: argparse.Namespace) -> int:

@@ -9,3 +9,12 @@ def positive_int(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError("must be a whole number of at least 1")
     return value
+
+
+def codes(text: str) -> list[str]:
+    """An argparse `type` for `--select` and `--ignore`: comma-separated rule codes."""
+    return [code.strip() for code in text.split(",")]
+
+
+def quiet_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("-q", "--quiet", action="store_true", help="print diagnostics only, no summary")

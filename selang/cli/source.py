@@ -6,6 +6,8 @@ import argparse
 import os
 import sys
 
+from selang.cli.options import quiet_option
+
 OK, ERRORS, USAGE = 0, 1, 2
 
 
@@ -24,6 +26,7 @@ def register_fmt(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     fmt.add_argument(
         "--diff", action="store_true", help="change nothing; print what would change as a diff"
     )
+    quiet_option(fmt)
     fmt.set_defaults(run=run_fmt)
 
 
@@ -92,7 +95,8 @@ def run_fmt(args: argparse.Namespace) -> int:
                 _problem(path, problem_text)
                 unreadable = True
                 changed.pop()
-    sys.stderr.write(_summary(changed, unchanged, args.check or args.diff))
+    if not args.quiet:
+        sys.stderr.write(_summary(changed, unchanged, args.check or args.diff))
     if unreadable:
         return USAGE
     if errors or ((args.check or args.diff) and changed):
