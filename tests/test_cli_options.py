@@ -157,6 +157,58 @@ def test_output_file_gets_the_report(here: Path, capsys) -> None:
     assert "cannot write `" in capsys.readouterr().err
 
 
+def test_stdin_is_checked_under_its_name(here: Path, capsys, monkeypatch) -> None:
+    """`check -` reads stdin; `--stdin-filename` names it in diagnostics and excerpts, and
+    imports and settings are found from its folder, not from the working folder."""
+    sub = here / "sub"
+    sub.mkdir()
+    (sub / "lists.sel").write_text('list dnc = "list_a"\n')
+    (sub / "selang.toml").write_text('ignore = ["SEL016"]\n')
+    (sub / "c.sel").write_text("# what is on disk is not what is checked\n")
+    source = 'import "lists.sel"\ncampaign "c" {\n  target "list_a"\n  exclude dnc\n}\n'
+    feed(monkeypatch, source.encode())
+    assert main(["check", "--no-cache", "-", "--stdin-filename", "sub/c.sel"]) == 1
+    out = capsys.readouterr().out
+    assert "error[SEL011]" in out and "--> sub/c.sel:4:11" in out
+    assert "4 |   exclude dnc" in out
+    feed(monkeypatch, BOTH.encode())
+    assert main(["check", "--format", "concise", "-", "--stdin-filename", "sub/c.sel"]) == 1
+    assert codes(capsys.readouterr().out) == ["SEL014"]
+
+
+def test_stdin_without_a_name(here: Path, capsys, monkeypatch) -> None:
+    """Without `--stdin-filename`, stdin is `-`, read from the working folder; bytes that are
+    not UTF-8 are a syntax error, as in a file."""
+    feed(monkeypatch, BOTH.encode())
+    assert main(["check", "--format", "concise", "-"]) == 1
+    assert capsys.readouterr().out.startswith("-:3:")
+    feed(monkeypatch, b'list a = "\xff"\n')
+    assert main(["check", "--format", "concise", "-"]) == 1
+    assert "SEL001 [error] file is not valid UTF-8" in capsys.readouterr().out
+
+
+def test_stdin_for_fmt_and_compile(here: Path, capsys, monkeypatch) -> None:
+    """`fmt -` prints the formatted text (`--check`: exit 1 when it would change);
+    `compile -` prints the JSON of the campaign on stdin."""
+    feed(monkeypatch, b'list  a="l"\n')
+    assert main(["fmt", "-"]) == 0
+    assert capsys.readouterr().out == 'list a = "l"\n'
+    feed(monkeypatch, b'list  a="l"\n')
+    assert main(["fmt", "--check", "-", "--stdin-filename", "x.sel"]) == 1
+    assert "would reformat x.sel" in capsys.readouterr().out
+    feed(monkeypatch, b'campaign "c" { target "list_a" }\n')
+    assert main(["compile", "-"]) == 0
+    assert json.loads(capsys.readouterr().out)["targetListIds"] == ["list_a"]
+
+
+def test_stdin_filename_needs_a_dash(here: Path, capsys) -> None:
+    """`--stdin-filename` without `-` among the paths, or `-` twice, is a usage error."""
+    assert main(["check", "both.sel", "--stdin-filename", "x.sel"]) == 2
+    assert "give `-`" in capsys.readouterr().err
+    assert main(["check", "-", "-"]) == 2
+    assert "`-` (stdin) can be given once" in capsys.readouterr().err
+
+
 def test_a_bad_flag_shows_its_own_commands_usage(capsys) -> None:
     """An unknown flag after a command shows that command's usage, not the top level's."""
     assert main(["check", "--bogus", "x.sel"]) == 2

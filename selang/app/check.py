@@ -4,7 +4,7 @@ read has changed (and then without importing the parser, the resolver or the set
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import attrs
@@ -37,12 +37,16 @@ def check(
     jobs: int = 0,
     use_cache: bool = True,
     overrides: Overrides | None = None,
+    given: Mapping[str, bytes] | None = None,
 ) -> CheckRun:
     """Check `paths` (files, or folders searched for `*.sel`) with `jobs` worker processes
     (0: one per usable core); `use_cache` is also turned off by `SELANG_NO_CACHE=1`.
-    `overrides` are the command line's settings (`--config`, `--select`, `--ignore`)."""
-    files = list(expand_paths(paths))
-    use_cache = use_cache and checkcache.enabled()
+    `overrides` are the command line's settings (`--config`, `--select`, `--ignore`); `given`
+    holds files by their bytes instead of on disk (standard input under its name), never
+    cached."""
+    given = given or {}
+    files = list(expand_paths(paths, given))
+    use_cache = use_cache and not given and checkcache.enabled()
     settings = overrides.key() if overrides is not None else []
     cached = checkcache.lookup(files, settings) if use_cache else None
     if cached is not None:
@@ -64,6 +68,7 @@ def check(
             keep_selections=False,
             consulted=consulted,
             overrides=overrides or NONE,
+            given=given,
         )
     except ConfigError as exc:
         return CheckRun(tuple(files), (), False, invalid_config=str(exc))

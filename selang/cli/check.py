@@ -5,7 +5,15 @@ from __future__ import annotations
 import argparse
 import sys
 
-from selang.cli.options import codes, positive_int, quiet_option
+from selang.cli.options import (
+    UsageError,
+    codes,
+    given_texts,
+    positive_int,
+    quiet_option,
+    read_stdin,
+    stdin_option,
+)
 from selang.report import FORMATS
 
 OK, ERRORS, USAGE = 0, 1, 2
@@ -16,8 +24,8 @@ def register_check(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
         "check",
         help="check .sel and .json selections",
         description="Check .sel files, .json selection or campaign files, and folders "
-        "(searched for *.sel). Exit 0 when there is no error, 1 when there are errors, "
-        "2 when an input cannot be read.",
+        "(searched for *.sel); `-` reads stdin. Exit 0 when there is no error, 1 when there "
+        "are errors, 2 when an input cannot be read.",
     )
     check.add_argument("paths", nargs="+", metavar="PATH")
     check.add_argument("--format", choices=sorted(FORMATS), default="text")
@@ -53,6 +61,7 @@ def register_check(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
         help="exit 0 even when there are errors (2 still means an input could not be read)",
     )
     quiet_option(check)
+    stdin_option(check)
     check.add_argument(
         "--jobs",
         type=positive_int,
@@ -73,10 +82,11 @@ def register_compile(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -
     compile_ = sub.add_parser(
         "compile",
         help="print the CXone contactSelection JSON of a .sel file",
-        description="Print the CXone contactSelection JSON of the campaign in FILE; refuses "
-        "(diagnostics on stderr, exit 1) when the checks find errors.",
+        description="Print the CXone contactSelection JSON of the campaign in FILE (`-`: "
+        "stdin); refuses (diagnostics on stderr, exit 1) when the checks find errors.",
     )
     compile_.add_argument("file", metavar="FILE")
+    stdin_option(compile_)
     compile_.add_argument("--target", choices=["cxone", "sql"], default="cxone")
     compile_.add_argument(
         "--dialect",
@@ -103,10 +113,18 @@ def run_check(args: argparse.Namespace) -> int:
             overrides = Overrides.of(args.config, args.select, args.ignore)
         except ConfigError as exc:
             return _invalid_config(args, str(exc))
-    run = check(args.paths, jobs=args.jobs, use_cache=not args.no_cache, overrides=overrides)
+    try:
+        paths, given = read_stdin(args.paths, args.stdin_filename)
+    except UsageError as exc:
+        sys.stderr.write(f"selang: {exc}\n")
+        return USAGE
+    run = check(
+        paths, jobs=args.jobs, use_cache=not args.no_cache, overrides=overrides, given=given
+    )
     if run.invalid_config is not None:
         return _invalid_config(args, run.invalid_config)
-    if not _report(args, render.get(args.format).render(run.diagnostics)):
+    context = render.Context(texts=given_texts(given))
+    if not _report(args, render.get(args.format).render(run.diagnostics, context)):
         return USAGE
     if args.format == "text" and not args.quiet:
         from selang.report.text import summary
@@ -144,28 +162,34 @@ def _report(args: argparse.Namespace, text: str) -> bool:
 def run_compile(args: argparse.Namespace) -> int:
     from selang.app.compile import compile_file
     from selang.core.errors import ConfigError
-    from selang.report import text
+    from selang.report import Context, text
 
     try:
-        compiled = compile_file(args.file, "cxone" if args.target == "sql" else args.target)
+        (path,), given = read_stdin([args.file], args.stdin_filename)
+    except UsageError as exc:
+        sys.stderr.write(f"selang: {exc}\n")
+        return USAGE
+    try:
+        compiled = compile_file(path, "cxone" if args.target == "sql" else args.target, given)
     except ConfigError as exc:
         sys.stderr.write(f"selang: invalid configuration: {exc}\n")
         return USAGE
+    context = Context(texts=given_texts(given))
     if compiled.output is None:
-        sys.stderr.write(text.render(compiled.diagnostics))
+        sys.stderr.write(text.render(compiled.diagnostics, context))
         if compiled.refusal == "unreadable":
             return USAGE
         if compiled.refusal == "incomplete":
-            sys.stderr.write(text.render(compiled.loaded.overridden))
+            sys.stderr.write(text.render(compiled.loaded.overridden, context))
             sys.stderr.write(
-                f"selang: `{args.file}` could not be read completely; configuration hides "
+                f"selang: `{path}` could not be read completely; configuration hides "
                 "these errors, but compiling would leave out what they point at\n"
             )
         elif compiled.refusal == "empty":
-            sys.stderr.write(f"selang: `{args.file}` has no campaign to compile\n")
+            sys.stderr.write(f"selang: `{path}` has no campaign to compile\n")
         return ERRORS
     if compiled.diagnostics:
-        sys.stderr.write(text.render(compiled.diagnostics))
+        sys.stderr.write(text.render(compiled.diagnostics, context))
     if args.target == "sql":
         from selang.app.preview import compile_sql
         from selang.targets.sql import SQLTargetError

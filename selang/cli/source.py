@@ -6,7 +6,7 @@ import argparse
 import os
 import sys
 
-from selang.cli.options import quiet_option
+from selang.cli.options import UsageError, given_texts, quiet_option, read_stdin, stdin_option
 
 OK, ERRORS, USAGE = 0, 1, 2
 
@@ -16,8 +16,9 @@ def register_fmt(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
         "fmt",
         help="rewrite .sel files in canonical form",
         description="Rewrite .sel files (or every *.sel under a folder) in canonical form, "
-        "comments kept. Exit 0 when done, 1 when a file has syntax errors (or, with --check "
-        "or --diff, would change), 2 when an input cannot be read or written.",
+        "comments kept; `-` formats stdin onto stdout. Exit 0 when done, 1 when a file has "
+        "syntax errors (or, with --check or --diff, would change), 2 when an input cannot be "
+        "read or written.",
     )
     fmt.add_argument("paths", nargs="+", metavar="PATH")
     fmt.add_argument(
@@ -27,6 +28,7 @@ def register_fmt(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
         "--diff", action="store_true", help="change nothing; print what would change as a diff"
     )
     quiet_option(fmt)
+    stdin_option(fmt)
     fmt.set_defaults(run=run_fmt)
 
 
@@ -48,31 +50,42 @@ def run_fmt(args: argparse.Namespace) -> int:
     from selang.app.loader import expand_paths
     from selang.core.diagnostics import has_errors
     from selang.format.fmt import format_source
-    from selang.report import text
-    from selang.syntax.source import read_source
+    from selang.report import Context, text
+    from selang.syntax.source import given_first
 
+    try:
+        paths, given = read_stdin(args.paths, args.stdin_filename)
+    except UsageError as exc:
+        sys.stderr.write(f"selang: {exc}\n")
+        return USAGE
+    read = given_first(given)
+    context = Context(texts=given_texts(given))
     unreadable = errors = False
     changed: list[str] = []
     unchanged = 0
-    for path in expand_paths(args.paths):
-        if os.path.isdir(path):
+    dry_run = args.check or args.diff
+    for path in expand_paths(paths, given):
+        if path not in given and os.path.isdir(path):
             _problem(path, "folder holds no `.sel` files")
             unreadable = True
             continue
-        raw = _read_bytes(path)
-        source, problem = read_source(path)
+        raw = given[path] if path in given else _read_bytes(path)
+        source, problem = read(path)
         if raw is None or source is None:
             assert problem is not None
-            sys.stderr.write(text.render([problem]))
+            sys.stderr.write(text.render([problem], context))
             # Missing or unreadable is a usage problem; bytes that are not UTF-8 are an error.
             unreadable = unreadable or raw is None or problem.code == "SEL002"
             errors = True
             continue
         formatted, diagnostics = format_source(source, path)
         if diagnostics:
-            sys.stderr.write(text.render(diagnostics))
+            sys.stderr.write(text.render(diagnostics, context))
         if formatted is None:
             errors = errors or has_errors(diagnostics) or not diagnostics
+            continue
+        if path in given and not dry_run:
+            sys.stdout.write(formatted)  # stdin's text, formatted, onto stdout
             continue
         new = formatted.encode("utf-8")
         if new == raw:
@@ -96,10 +109,10 @@ def run_fmt(args: argparse.Namespace) -> int:
                 unreadable = True
                 changed.pop()
     if not args.quiet:
-        sys.stderr.write(_summary(changed, unchanged, args.check or args.diff))
+        sys.stderr.write(_summary(changed, unchanged, dry_run))
     if unreadable:
         return USAGE
-    if errors or ((args.check or args.diff) and changed):
+    if errors or (dry_run and changed):
         return ERRORS
     return OK
 

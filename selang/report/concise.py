@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from selang.core.diagnostics import Diagnostic
 from selang.core.escape import printable
+from selang.report import PLAIN, Context
 
 
 def render_one(d: Diagnostic) -> str:
@@ -17,5 +18,5 @@ def render_one(d: Diagnostic) -> str:
     return f"{where}: {d.code} [{d.severity.value}] {printable(d.message)}\n"
 
 
-def render(diagnostics: Sequence[Diagnostic]) -> str:
+def render(diagnostics: Sequence[Diagnostic], context: Context = PLAIN) -> str:
     return "".join(render_one(d) for d in diagnostics)

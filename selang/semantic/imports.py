@@ -16,6 +16,7 @@ import attrs
 from selang.core.diagnostics import Diagnostic, Related, error
 from selang.syntax import ast
 from selang.syntax.parser import ParseResult, parse
+from selang.syntax.source import key as file_key
 from selang.syntax.source import read_source
 
 NAMES = "SEL002"
@@ -148,11 +149,6 @@ class Imports:
                     )
                     continue
                 table[decl.name] = Definition(decl, path)
-
-
-def file_key(path: str) -> str:
-    """The identity of a file, whatever path reached it."""
-    return os.path.realpath(path)
 
 
 def _imports_of(module: ast.Module) -> Iterator[ast.ImportDecl]:
