@@ -6,6 +6,8 @@ from __future__ import annotations
 import io
 import json
 import os
+import pty
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -207,6 +209,52 @@ def test_stdin_filename_needs_a_dash(here: Path, capsys) -> None:
     assert "give `-`" in capsys.readouterr().err
     assert main(["check", "-", "-"]) == 2
     assert "`-` (stdin) can be given once" in capsys.readouterr().err
+
+
+def test_colour_follows_force_color_and_no_color(here: Path, capsys, monkeypatch) -> None:
+    """FORCE_COLOR colours severities and codes of text output; NO_COLOR always wins; JSON,
+    SARIF and a report file never get colour; piped output has none."""
+    assert main(["check", "both.sel"]) == 1
+    assert "\x1b[" not in capsys.readouterr().out
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    assert main(["check", "both.sel"]) == 1
+    out = capsys.readouterr().out
+    assert "\x1b[1;31merror[SEL014]\x1b[0m" in out and "\x1b[1;33mwarning[SEL016]\x1b[0m" in out
+    assert main(["check", "--format", "concise", "both.sel"]) == 1
+    assert "\x1b[1;31mSEL014\x1b[0m" in capsys.readouterr().out
+    for fmt in ("json", "sarif", "github"):
+        assert main(["check", "--format", fmt, "both.sel"]) == 1
+        assert "\x1b[" not in capsys.readouterr().out
+    assert main(["check", "--output-file", "r.txt", "both.sel"]) == 1
+    assert "\x1b[" not in (here / "r.txt").read_text()
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert main(["check", "both.sel"]) == 1
+    assert "\x1b[" not in capsys.readouterr().out
+
+
+def test_colour_on_a_terminal(here: Path) -> None:
+    """On a terminal the report is coloured, unless NO_COLOR is set."""
+
+    def on_terminal(**env: str) -> bytes:
+        leader, follower = pty.openpty()
+        environment = {**os.environ, "PYTHONPATH": str(ROOT), **env}
+        for name in ("NO_COLOR", "FORCE_COLOR"):
+            if name not in env:
+                environment.pop(name, None)
+        argv = [sys.executable, "-m", "selang", "check", "--no-cache", "both.sel"]
+        subprocess.run(argv, stdout=follower, stderr=subprocess.DEVNULL, env=environment)
+        os.close(follower)
+        out = b""
+        try:
+            while chunk := os.read(leader, 4096):
+                out += chunk
+        except OSError:  # the terminal is closed once everything was read
+            pass
+        os.close(leader)
+        return out
+
+    assert b"\x1b[1;31merror[SEL014]" in on_terminal()
+    assert b"\x1b[" not in on_terminal(NO_COLOR="1")
 
 
 def test_a_bad_flag_shows_its_own_commands_usage(capsys) -> None:

@@ -8,6 +8,7 @@ import sys
 from selang.cli.options import (
     UsageError,
     codes,
+    colour,
     given_texts,
     positive_int,
     quiet_option,
@@ -17,6 +18,8 @@ from selang.cli.options import (
 from selang.report import FORMATS
 
 OK, ERRORS, USAGE = 0, 1, 2
+# The formats a person reads; the others are for programs and never get colour.
+COLOURED = ("text", "concise")
 
 
 def register_check(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -123,7 +126,8 @@ def run_check(args: argparse.Namespace) -> int:
     )
     if run.invalid_config is not None:
         return _invalid_config(args, run.invalid_config)
-    context = render.Context(texts=given_texts(given))
+    coloured = args.format in COLOURED and args.output_file is None and colour(sys.stdout)
+    context = render.Context(texts=given_texts(given), colour=coloured)
     if not _report(args, render.get(args.format).render(run.diagnostics, context)):
         return USAGE
     if args.format == "text" and not args.quiet:

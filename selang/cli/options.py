@@ -1,7 +1,9 @@
 """Flags and argparse types that several commands share."""
 
 import argparse
+import os
 import sys
+from typing import TextIO
 
 
 def positive_int(text: str) -> int:
@@ -66,3 +68,14 @@ def given_texts(given: dict[str, bytes]) -> dict[str, str]:
     from selang.syntax.source import decode
 
     return {p: decode(d, p)[0] or d.decode("utf-8", "replace") for p, d in given.items()}
+
+
+def colour(stream: TextIO) -> bool:
+    """Whether to colour what goes to `stream`: never with NO_COLOR set (any value but
+    empty), always with FORCE_COLOR set, else only on a terminal that is not `TERM=dumb`."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty()) and os.environ.get("TERM") != "dumb"

@@ -10,7 +10,7 @@ from typing import Protocol
 
 import attrs
 
-from selang.core.diagnostics import Diagnostic
+from selang.core.diagnostics import Diagnostic, Severity
 
 FORMATS = {
     "text": "selang.report.text",
@@ -28,6 +28,8 @@ class Context:
     # The text of inputs that are not on disk (standard input under its name), by path as
     # given: source excerpts and fingerprints come from it instead of the file of that name.
     texts: Mapping[str, str] = attrs.field(factory=dict)
+    # ANSI colours on severities and codes, for a terminal (`text` and `concise` only).
+    colour: bool = False
 
     def lines(self, path: str) -> list[str] | None:
         """The lines of the input at `path`, or None when it cannot be read."""
@@ -40,6 +42,13 @@ class Context:
 
 
 PLAIN = Context()
+
+_COLOURS = {Severity.ERROR: "1;31", Severity.WARNING: "1;33", Severity.INFO: "1;36"}
+
+
+def paint(text: str, severity: Severity, context: Context) -> str:
+    """`text` in the colour of `severity` when the context wants colour."""
+    return f"\x1b[{_COLOURS[severity]}m{text}\x1b[0m" if context.colour else text
 
 
 class Renderer(Protocol):

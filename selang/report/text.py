@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from selang.core.diagnostics import Diagnostic, Span
 from selang.core.escape import printable, printable_columns
-from selang.report import PLAIN, Context
+from selang.report import PLAIN, Context, paint
 
 
 def _lines(path: str, context: Context) -> tuple[str, ...]:
@@ -62,7 +62,8 @@ def _excerpt(span: Span, gutter: int, context: Context) -> list[str]:
 def render_one(d: Diagnostic, context: Context = PLAIN) -> str:
     gutter = len(str(max([d.span.line, *(r.span.line for r in d.related)])))
     pad = " " * gutter
-    out = [f"{d.severity.value}[{d.code}]: {printable(d.message)}"]
+    head = paint(f"{d.severity.value}[{d.code}]", d.severity, context)
+    out = [f"{head}: {printable(d.message)}"]
     out.append(f"{pad}--> {printable(d.span.path)}:{d.span.line}:{d.span.column}")
     out.extend(_excerpt(d.span, gutter, context))
     for rel in d.related:
