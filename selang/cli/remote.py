@@ -65,7 +65,8 @@ def register_apply(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
         "apply",
         help="apply selections to their campaigns",
         description="Apply each file's selection to its campaign under a version lock. "
-        "Exit 0 applied or nothing to do, 1 local checks failed, 2 usage, 3 remote refused.",
+        "Without --yes, show the plan and ask on the terminal. Exit 0 applied or nothing to "
+        "do, 1 local checks failed, 2 usage or not confirmed, 3 remote refused.",
     )
     apply.add_argument("files", nargs="*", metavar="FILE")
     apply.add_argument("--plan", metavar="PLAN", help="apply exactly this saved plan")
@@ -213,14 +214,18 @@ def run_apply(args: argparse.Namespace) -> int:
     with remote.applying(conn, desired, force=args.force) as session:
         if not args.yes:
             shown = [p or session.read_plan(d) for p, d in zip(pinned, desired, strict=True)]
-            for e in map(remote.explain, shown):
+            explained = [remote.explain(c) for c in shown]
+            for e in explained:
                 print("\n".join(_describe_change(e)))
-            if not any(c.changes for c in shown):
+            changing = [e for e in explained if e.steps]
+            if not changing:
                 print("nothing to do")
                 return OK
-            if not _confirm(f"apply {sum(c.changes for c in shown)} change(s)?"):
-                print("cancelled; nothing was changed")
-                return OK
+            steps = sum(len(e.steps) for e in changing)
+            question = f"Apply {_many(steps, 'change')} to {_many(len(changing), 'campaign')}?"
+            if not _confirm(question):
+                err("cancelled; nothing was changed")
+                return USAGE  # as a refusal without `--yes`: nothing was confirmed
             pinned = list(shown)
         progress = _Progress(len(desired), enabled=sys.stderr.isatty())
         items = list(zip(desired, pinned, strict=True))
@@ -232,11 +237,17 @@ def run_apply(args: argparse.Namespace) -> int:
 
 
 def _confirm(question: str) -> bool:
+    """Only `y` or `yes` agrees; anything else, or the end of input, does not."""
     try:
         answer = input(f"{question} [y/N] ")
     except EOFError:
+        print()  # the answer's line was never ended
         return False
     return answer.strip().lower() in ("y", "yes")
+
+
+def _many(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 class _Progress:
