@@ -156,7 +156,8 @@ def _report(args: argparse.Namespace, text: str) -> bool:
     from selang.core.files import write_atomic
 
     try:
-        write_atomic(args.output_file, text.encode("utf-8"))
+        # as stdout would take it (`selang.cli.main.run`)
+        write_atomic(args.output_file, text.encode("utf-8", "backslashreplace"))
     except OSError as exc:
         sys.stderr.write(f"selang: cannot write `{args.output_file}`: {exc.strerror or exc}\n")
         return False

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import gc
 import importlib
+import io
 import os
 import sys
 from collections.abc import Sequence
@@ -43,6 +44,8 @@ COMMANDS = {
 }
 
 USAGE = 2
+# How the console script's stdout writes what it cannot encode (see `run`).
+OUTPUT_ERRORS = "backslashreplace"
 
 
 class CommandParser(argparse.ArgumentParser):
@@ -108,6 +111,11 @@ def run() -> NoReturn:
     one file (BENCHMARKS.md). Cycles are still collected, in larger batches. The sandbox and
     the language server may run for hours, so they keep Python's defaults.
     """
+    # What stdout cannot encode (a file name's byte that is not UTF-8, which Python holds as
+    # a lone surrogate) is written as an escape, `\udcff`, as Python does on stderr, instead
+    # of ending the command with a traceback.
+    if isinstance(sys.stdout, io.TextIOWrapper):
+        sys.stdout.reconfigure(errors=OUTPUT_ERRORS)
     short = sys.argv[1:2] not in (["sandbox"], ["lsp"])
     if short:
         gc.set_threshold(100_000)

@@ -49,6 +49,7 @@ def run_fmt(args: argparse.Namespace) -> int:
 
     from selang.app.loader import expand_paths
     from selang.core.diagnostics import has_errors
+    from selang.core.escape import printable
     from selang.format.fmt import format_source
     from selang.report import Context, text
     from selang.syntax.source import given_first
@@ -93,15 +94,16 @@ def run_fmt(args: argparse.Namespace) -> int:
             continue
         changed.append(path)
         if args.diff:
+            shown = printable(path)
             diff = difflib.unified_diff(
                 source.splitlines(keepends=True),
                 formatted.splitlines(keepends=True),
-                f"{path}\t(original)",
-                f"{path}\t(formatted)",
+                f"{shown}\t(original)",
+                f"{shown}\t(formatted)",
             )
             sys.stdout.writelines(diff)
         elif args.check:
-            sys.stdout.write(f"would reformat {path}\n")
+            sys.stdout.write(f"would reformat {printable(path)}\n")
         else:
             problem_text = _write_in_place(path, new)
             if problem_text:

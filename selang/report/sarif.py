@@ -122,7 +122,8 @@ def artifact_uri(path: str) -> str:
     relative = relative_path(path)
     if os.path.isabs(relative) or relative[1:3] == ":/":
         return Path(os.path.abspath(path)).as_uri()
-    return quote(relative, safe="/")
+    # A byte of the name that is not UTF-8 (a lone surrogate here) is percent-encoded as itself.
+    return quote(relative, safe="/", errors="surrogateescape")
 
 
 def _location(span: Span) -> dict[str, Any]:
@@ -169,4 +170,5 @@ def _normalised_line(span: Span, texts: dict[str, list[str]], context: Context) 
 
 def _fingerprint(code: str, path: str, line_text: str, occurrence: int) -> str:
     data = "\0".join((code, path, line_text, str(occurrence)))
-    return hashlib.sha256(data.encode("utf-8")).hexdigest()[:32]
+    # A path can hold a lone surrogate (a byte of its name that is not UTF-8).
+    return hashlib.sha256(data.encode("utf-8", "surrogatepass")).hexdigest()[:32]
