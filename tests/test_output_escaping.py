@@ -61,3 +61,65 @@ def test_excerpt_escapes_the_source_line_and_keeps_the_carets_under_the_span(
     carets = lines[lines.index(source) + 1]
     column = source.index("\\u202e")
     assert carets.index("^") == column and carets.count("^") == len("\\u202e")
+
+
+def test_a_file_name_that_is_not_utf8_is_escaped_in_every_format(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A name with a byte that is not UTF-8 is checked in every format, onto a UTF-8 stdout
+    as the console script has it and into `--output-file`, as escapes (`\\udcff`, `%FF` in a
+    SARIF URI), never as a traceback."""
+    import io
+    import os
+    import sys
+
+    from selang.cli.main import OUTPUT_ERRORS
+    from selang.report import FORMATS
+
+    monkeypatch.chdir(tmp_path)
+    name = os.fsdecode(b"\xff.sel")
+    (tmp_path / name).write_text('campaign "c" { target "l" where age < 3 and age > 5 }\n')
+    for fmt in FORMATS:
+        stdout = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors=OUTPUT_ERRORS)
+        monkeypatch.setattr(sys, "stdout", stdout)
+        assert main(["check", "--no-cache", "--format", fmt, name]) == 1
+        stdout.flush()
+        shown = stdout.buffer.getvalue().decode("utf-8")  # type: ignore[attr-defined]
+        assert "SEL014" in shown and ("\\udcff" in shown or "%FF" in shown), fmt
+        assert main(["check", "--format", fmt, "--output-file", "r.txt", name]) == 1
+        assert "SEL014" in (tmp_path / "r.txt").read_text(encoding="utf-8")
+
+
+def test_console_script_escapes_what_stdout_cannot_encode(tmp_path: Path) -> None:
+    """Under a UTF-8 locale, a file name that is not UTF-8 reaches stdout as `\udcff`: in
+    `fmt --check`'s list, and in GitHub annotations, which keep names as they are."""
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    name = os.fsdecode(b"\xff.sel")
+    (tmp_path / name).write_text('list  a = "b"\n')
+    env = {**os.environ, "PYTHONPATH": str(root), "LC_ALL": "C.UTF-8", "PYTHONUTF8": "0"}
+    env.pop("PYTHONIOENCODING", None)
+
+    def selang(*args: str) -> subprocess.CompletedProcess[bytes]:
+        argv = [sys.executable, "-m", "selang", *args]
+        return subprocess.run(argv, cwd=tmp_path, env=env, capture_output=True)
+
+    done = selang("fmt", "--check", name)
+    assert (done.returncode, done.stdout) == (1, b"would reformat \\udcff.sel\n"), done.stderr
+    (tmp_path / name).write_text('campaign "c" { target "l" where age < 3 and age > 5 }\n')
+    done = selang("check", "--no-cache", "--format", "github", name)
+    assert done.returncode == 1 and b"file=\\udcff.sel," in done.stdout, done.stderr
+
+
+def test_json_writes_a_lone_surrogate_as_its_escape() -> None:
+    """A file name held as a lone surrogate is written in JSON as `\\udcff`: the text is UTF-8
+    (a plan file naming that source can be saved) and reads back as the same string."""
+    from selang.core import jsonio
+
+    value = {"source\udcff": ["x\udcffy", "é", "\u2028"]}
+    text = jsonio.dumps(value, indent=2)
+    assert "\\udcff" in text and "é" in text
+    assert json.loads(text.encode("utf-8")) == value

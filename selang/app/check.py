@@ -4,13 +4,17 @@ read has changed (and then without importing the parser, the resolver or the set
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import attrs
 
 from selang.app import checkcache
 from selang.app.paths import expand_paths
 from selang.core.diagnostics import Diagnostic, has_errors
+
+if TYPE_CHECKING:
+    from selang.checks.config import Overrides
 
 
 @attrs.frozen
@@ -28,22 +32,43 @@ class CheckRun:
         return not has_errors(self.diagnostics)
 
 
-def check(paths: Sequence[str], jobs: int = 0, use_cache: bool = True) -> CheckRun:
+def check(
+    paths: Sequence[str],
+    jobs: int = 0,
+    use_cache: bool = True,
+    overrides: Overrides | None = None,
+    given: Mapping[str, bytes] | None = None,
+) -> CheckRun:
     """Check `paths` (files, or folders searched for `*.sel`) with `jobs` worker processes
-    (0: one per usable core); `use_cache` is also turned off by `SELANG_NO_CACHE=1`."""
-    files = list(expand_paths(paths))
-    use_cache = use_cache and checkcache.enabled()
-    cached = checkcache.lookup(files) if use_cache else None
+    (0: one per usable core); `use_cache` is also turned off by `SELANG_NO_CACHE=1`.
+    `overrides` are the command line's settings (`--config`, `--select`, `--ignore`); `given`
+    holds files by their bytes instead of on disk (standard input under its name), never
+    cached."""
+    given = given or {}
+    files = list(expand_paths(paths, given))
+    use_cache = use_cache and not given and checkcache.enabled()
+    settings = overrides.key() if overrides is not None else []
+    cached = checkcache.lookup(files, settings) if use_cache else None
     if cached is not None:
         diagnostics, unreadable = cached
         return CheckRun(tuple(files), tuple(diagnostics), unreadable)
     from selang.app.loader import load_selections
+    from selang.checks.config import NONE
     from selang.core.errors import ConfigError
 
     consulted: set[str] = set()
     try:
+        if overrides is not None:
+            from selang.checks.engine import known_codes
+
+            overrides.check_codes(known_codes())
         results = load_selections(
-            files, jobs=jobs or usable_cores(), keep_selections=False, consulted=consulted
+            files,
+            jobs=jobs or usable_cores(),
+            keep_selections=False,
+            consulted=consulted,
+            overrides=overrides or NONE,
+            given=given,
         )
     except ConfigError as exc:
         return CheckRun(tuple(files), (), False, invalid_config=str(exc))
@@ -57,7 +82,7 @@ def check(paths: Sequence[str], jobs: int = 0, use_cache: bool = True) -> CheckR
     found.sort(key=lambda d: d.sort_key())
     unreadable = any(r.unreadable for r in results)
     if use_cache:
-        checkcache.store(files, consulted, found, unreadable)
+        checkcache.store(files, consulted, found, unreadable, settings)
     return CheckRun(tuple(files), tuple(found), unreadable)
 
 

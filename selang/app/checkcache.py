@@ -18,7 +18,7 @@ from pathlib import Path
 from selang.core.cachedir import cache_file, stamp, sys_path_key, write_atomic
 from selang.core.diagnostics import Diagnostic
 
-_VERSION = 3
+_VERSION = 4
 
 
 def enabled() -> bool:
@@ -73,13 +73,16 @@ def content_stamp(path: str) -> list[int] | None:
         return None
 
 
-def _key(files: Sequence[str]) -> list[object]:
-    return [_VERSION, os.getcwd(), list(files), *sys_path_key()]
+def _key(files: Sequence[str], settings: Sequence[object]) -> list[object]:
+    return [_VERSION, os.getcwd(), list(files), list(settings), *sys_path_key()]
 
 
-def lookup(files: Sequence[str]) -> tuple[list[Diagnostic], bool] | None:
-    """The diagnostics and `unreadable` flag of an earlier identical run, if still valid."""
-    key = _key(files)
+def lookup(
+    files: Sequence[str], settings: Sequence[object] = ()
+) -> tuple[list[Diagnostic], bool] | None:
+    """The diagnostics and `unreadable` flag of an earlier identical run, if still valid;
+    `settings` are the command line's settings the run was made under."""
+    key = _key(files, settings)
     path = cache_file("check", key)
     if path is None:
         return None
@@ -100,11 +103,12 @@ def store(
     deps: Iterable[str],
     diagnostics: Sequence[Diagnostic],
     unreadable: bool,
+    settings: Sequence[object] = (),
 ) -> None:
     """Keep a run's results, unless a file it read changed too recently to be sure of."""
     import time
 
-    key = _key(files)
+    key = _key(files, settings)
     path = cache_file("check", key)
     if path is None:
         return

@@ -3,6 +3,7 @@ compiled to a target, or sent to CXone by `plan` and `apply` (`selang.app.remote
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Literal
 
 import attrs
@@ -43,10 +44,13 @@ class Compiled:
         return self.loaded.diagnostics
 
 
-def compile_file(path: str, target: str = "cxone") -> Compiled:
-    """Check one file and render its selection for `target`, unless `refusal` says no.
+def compile_file(
+    path: str, target: str = "cxone", given: Mapping[str, bytes] | None = None
+) -> Compiled:
+    """Check one file and render its selection for `target`, unless `refusal` says no;
+    `given` holds files by their bytes instead of on disk (standard input under its name).
     Raises `selang.checks.config.ConfigError` on invalid settings."""
-    loaded = load_selection(path)
+    loaded = load_selection(path, given=given)
     why = refusal(loaded)
     if why is not None or loaded.selection is None:
         return Compiled(loaded, why, None)

@@ -15,7 +15,7 @@ import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
@@ -24,7 +24,7 @@ from selang.app.loader import expand_paths, load_selection
 from selang.checks import changes
 from selang.checks.config import Config, Finder
 from selang.core.diagnostics import Diagnostic, Span, error
-from selang.report.diff import finding_text, verdict_text
+from selang.report.diff import comparison_json, finding_text, verdict_text
 from selang.semantic.model import Selection
 from selang.targets.cxone import read_payload
 
@@ -239,15 +239,35 @@ def _counted(result: FileDiff, runner: Runner, source: str) -> FileDiff:
     return attrs.evolve(result, gained_count=count(new, old), lost_count=count(old, new))
 
 
-def plan_lines(base: object, desired: object, path: str, campaign_id: str | None) -> list[str]:
-    """What `plan` adds under a campaign it would change: the verdict and witnesses of going
-    from the live selection `base` to `desired` (both §2 objects), then the change policies'
-    findings (a dropped exclusion list is SEL040)."""
+@attrs.frozen
+class PlanVerdict:
+    """What going from a campaign's live selection to the desired one does to its contacts:
+    `comparison` (None when a selection cannot be read), and the change policies' findings."""
+
+    comparison: Comparison | None
+    findings: tuple[Diagnostic, ...] = ()
+
+    def lines(self) -> list[str]:
+        """What `plan` prints under a campaign it would change."""
+        if self.comparison is None:
+            return ["contacts: cannot compare (a selection could not be read)"]
+        found = [finding_text(d) for d in self.findings]
+        return [f"contacts: {verdict_text(self.comparison)}", *found]
+
+    def to_json(self) -> dict[str, Any]:
+        """`contacts`: §7's object (null when it cannot be compared); `findings`: §3's."""
+        contacts = None if self.comparison is None else comparison_json(self.comparison)
+        return {"contacts": contacts, "findings": [d.to_json() for d in self.findings]}
+
+
+def plan_verdict(base: object, desired: object, path: str, campaign_id: str | None) -> PlanVerdict:
+    """The verdict and witnesses of going from the live selection `base` to `desired` (both
+    §2 objects), and the change policies' findings (a dropped exclusion list is SEL040)."""
     old, _ = read_payload(base if base else {}, path)
     new, _ = read_payload(desired, path)
     if old is None or new is None:
-        return ["contacts: cannot compare (a selection could not be read)"]
+        return PlanVerdict(None)
     old, new = (attrs.evolve(s, campaign_id=campaign_id) for s in (old, new))
     comparison = compare(old, new)
     findings = changes.run(changes.Change(old, new, comparison), path, Finder().for_file(path))
-    return [f"contacts: {verdict_text(comparison)}", *(finding_text(d) for d in findings)]
+    return PlanVerdict(comparison, tuple(findings))

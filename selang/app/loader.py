@@ -8,12 +8,13 @@ configuration raises `selang.core.errors.ConfigError`.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
 import attrs
 
 from selang.app.paths import expand_paths
+from selang.checks.config import NONE, Overrides
 from selang.core.diagnostics import Diagnostic, Span, error, has_errors
 
 __all__ = ["LoadResult", "expand_paths", "load_selection", "load_selections"]
@@ -22,6 +23,7 @@ __all__ = ["LoadResult", "expand_paths", "load_selection", "load_selections"]
 # processes are forked first and import them side by side with this one.
 if TYPE_CHECKING:
     from selang.checks.engine import Session
+    from selang.semantic.imports import SourceReader
     from selang.semantic.model import Selection
     from selang.syntax.parser import Comment, ParseResult
 
@@ -44,9 +46,13 @@ class LoadResult:
         return not self.unreadable and not has_errors(self.diagnostics) and not self.overridden
 
 
-def load_selection(path: str, shared: dict[str, ParseResult | None] | None = None) -> LoadResult:
+def load_selection(
+    path: str,
+    shared: dict[str, ParseResult | None] | None = None,
+    given: Mapping[str, bytes] | None = None,
+) -> LoadResult:
     """Read, resolve and check one `.sel` or `.json` file."""
-    return load_selections([path], shared)[0]
+    return load_selections([path], shared, given=given)[0]
 
 
 def load_selections(
@@ -55,6 +61,8 @@ def load_selections(
     jobs: int = 1,
     keep_selections: bool = True,
     consulted: set[str] | None = None,
+    overrides: Overrides = NONE,
+    given: Mapping[str, bytes] | None = None,
 ) -> list[LoadResult]:
     """Read, resolve and check several files as one run (shared parses, settings, suppressions).
 
@@ -62,17 +70,20 @@ def load_selections(
     processes; the results, in input order, are the same as with one process. A caller that
     only wants diagnostics passes `keep_selections=False`, which spares sending every
     selection back from the workers. `consulted`, when given, receives every file the results
-    depend on (inputs, imports, configuration files looked for).
+    depend on (inputs, imports, configuration files looked for). `overrides` are settings
+    from the command line, over those of each file's settings file. `given` holds files by
+    their bytes instead of on disk (standard input under its name), for inputs and imports.
     """
+    given = dict(given or {})
     paths = list(paths)
     jobs = min(jobs, len(paths) // MIN_FILES_PER_JOB)
     if jobs > 1:
-        parts = _in_workers(paths, jobs, keep_selections)
+        parts = _in_workers(paths, jobs, keep_selections, overrides, given)
     else:
-        parts = [_load_part(paths, shared, report_failures=True)]
+        parts = [_load_part(paths, shared, True, overrides, given)]
     from selang.checks.engine import Session
 
-    session = Session()
+    session = Session(overrides)
     results: list[LoadResult] = []
     for part_results, part_session in parts:
         results.extend(part_results)
@@ -92,15 +103,21 @@ MIN_FILES_PER_JOB = 16
 
 
 def _load_part(
-    paths: list[str], shared: dict[str, ParseResult | None] | None, report_failures: bool
+    paths: list[str],
+    shared: dict[str, ParseResult | None] | None,
+    report_failures: bool,
+    overrides: Overrides,
+    given: dict[str, bytes],
 ) -> tuple[list[LoadResult], Session]:
     from selang.checks.engine import Session
+    from selang.syntax.source import given_first, read_source
 
-    session = Session(report_failures=report_failures)
+    read = given_first(given) if given else read_source
+    session = Session(overrides, report_failures=report_failures, read=read)
     shared = {} if shared is None else shared
     results = []
     for path in paths:
-        result, comments = _read(path, shared)
+        result, comments = _read(path, shared, read, given)
         if result.unreadable:
             results.append(result)
             continue
@@ -111,16 +128,23 @@ def _load_part(
     return results, session
 
 
-def _work(args: tuple[list[str], bool, bool]) -> tuple[list[LoadResult], Session]:
-    paths, report_failures, keep_selections = args
-    results, session = _load_part(paths, None, report_failures)
+_Slice = tuple[list[str], bool, bool, Overrides, dict[str, bytes]]
+
+
+def _work(args: _Slice) -> tuple[list[LoadResult], Session]:
+    paths, report_failures, keep_selections, overrides, given = args
+    results, session = _load_part(paths, None, report_failures, overrides, given)
     if not keep_selections:
         results = [attrs.evolve(r, selection=None) for r in results]
     return results, session
 
 
 def _in_workers(
-    paths: list[str], jobs: int, keep_selections: bool
+    paths: list[str],
+    jobs: int,
+    keep_selections: bool,
+    overrides: Overrides,
+    given: dict[str, bytes],
 ) -> list[tuple[list[LoadResult], Session]]:
     from selang.app.workers import map_slices
 
@@ -128,28 +152,27 @@ def _in_workers(
     # Contiguous slices keep files that share a library in one worker, parsing it once. This
     # process checks the first slice itself: one process fewer to start, and one slice of
     # results that never needs sending back.
-    slices = [(paths[i : i + size], i == 0, keep_selections) for i in range(0, len(paths), size)]
+    slices: list[_Slice] = [
+        (paths[i : i + size], i == 0, keep_selections, overrides, given)
+        for i in range(0, len(paths), size)
+    ]
     return map_slices(_work, slices)
 
 
 def _read(
-    path: str, shared: dict[str, ParseResult | None]
+    path: str,
+    shared: dict[str, ParseResult | None],
+    read: SourceReader,
+    given: Mapping[str, bytes],
 ) -> tuple[LoadResult, dict[str, tuple[Comment, ...]]]:
-    if not os.path.isfile(path):
-        why = "is not a regular file" if os.path.exists(path) else "no such file"
-        if os.path.isdir(path):
-            empty = list(expand_paths([path])) == [path]
-            why = "folder holds no `.sel` files" if empty else "is a folder"
-        problem = error("SEL002", why, Span.point(path))
-        return LoadResult(path, None, (problem,), unreadable=True, files=(path,)), {}
-    if not os.access(path, os.R_OK):
-        problem = error("SEL002", "permission denied", Span.point(path))
-        return LoadResult(path, None, (problem,), unreadable=True, files=(path,)), {}
+    if path not in given:
+        problem = _unreadable(path)
+        if problem is not None:
+            return LoadResult(path, None, (problem,), unreadable=True, files=(path,)), {}
     if path.endswith(".json"):
-        from selang.syntax.source import read_source
         from selang.targets.cxone import read_text
 
-        text, unread = read_source(path)
+        text, unread = read(path)
         if text is None:
             assert unread is not None
             return LoadResult(path, None, (unread,), files=(path,)), {}
@@ -157,6 +180,19 @@ def _read(
         return LoadResult(path, selection, tuple(diagnostics), files=(path,)), {}
     from selang.semantic.resolve import resolve
 
-    program = resolve(path, shared=shared)
+    program = resolve(path, shared=shared, read=read)
     result = LoadResult(path, program.selection, program.diagnostics, files=program.files)
     return result, program.comments
+
+
+def _unreadable(path: str) -> Diagnostic | None:
+    """Why the file at `path` cannot be read at all (exit 2), or None."""
+    if not os.path.isfile(path):
+        why = "is not a regular file" if os.path.exists(path) else "no such file"
+        if os.path.isdir(path):
+            empty = list(expand_paths([path])) == [path]
+            why = "folder holds no `.sel` files" if empty else "is a folder"
+        return error("SEL002", why, Span.point(path))
+    if not os.access(path, os.R_OK):
+        return error("SEL002", "permission denied", Span.point(path))
+    return None

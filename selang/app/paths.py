@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from pathlib import Path
 
 
-def expand_paths(paths: Iterable[str]) -> Iterator[str]:
-    """Files as given, and every `*.sel` under a folder (sorted, hidden folders skipped)."""
+def expand_paths(paths: Iterable[str], given: Collection[str] = ()) -> Iterator[str]:
+    """Files as given, and every `*.sel` under a folder (sorted, hidden folders skipped).
+    A path in `given` (the name of standard input) is a file, whatever the disk holds."""
     for path in paths:
-        if os.path.isdir(path):
+        if path not in given and os.path.isdir(path):
             found: list[str] = []
             for root, dirs, files in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))

@@ -20,7 +20,9 @@ from selang.core.diagnostics import Diagnostic
 from selang.remote import settings
 
 if TYPE_CHECKING:
+    from selang.app.diff import PlanVerdict
     from selang.core.errors import DiskFull
+    from selang.remote import plan as planning
     from selang.remote.apply import Desired, Engine, Outcome
     from selang.remote.client import CxoneClient
     from selang.remote.crm import Delivery
@@ -239,10 +241,44 @@ def plan(conn: Connection, desired: Sequence[Desired]) -> list[PlannedChange]:
         return [engine.read_plan(d) for d in desired]
 
 
-def save_plan(path: str, changes: Sequence[PlannedChange]) -> None:
+@attrs.frozen
+class Explained:
+    """One campaign of a plan, with what a reviewer reads: its changes, line by line, and
+    (when there are any) what they do to its contacts."""
+
+    change: PlannedChange
+    steps: tuple[planning.Change, ...]
+    verdict: PlanVerdict | None
+
+
+def explain(change: PlannedChange) -> Explained:
+    from selang.app.diff import plan_verdict
     from selang.remote import plan as planning
 
-    planning.save(Path(path), changes)
+    steps = tuple(planning.changes(planning.diff(change.base, change.desired)))
+    if not steps:
+        return Explained(change, (), None)
+    verdict = plan_verdict(change.base, change.desired, change.source, change.campaign_id)
+    return Explained(change, steps, verdict)
+
+
+def plan_document(explained: Sequence[Explained]) -> dict[str, Any]:
+    """The plan as JSON: what `apply --plan` reads back, and for each campaign `changes` (each
+    an `action` on a `kind`), `contacts` (§7's verdict object, null without changes) and
+    `findings` (the change policies' diagnostics)."""
+    from selang.remote import plan as planning
+
+    doc = planning.document([e.change for e in explained])
+    for entry, e in zip(doc["campaigns"], explained, strict=True):
+        entry["changes"] = [step.to_json() for step in e.steps]
+        entry.update(e.verdict.to_json() if e.verdict else {"contacts": None, "findings": []})
+    return doc
+
+
+def save_plan(path: str, doc: dict[str, Any]) -> None:
+    from selang.remote import plan as planning
+
+    planning.save(Path(path), doc)
 
 
 def saved_plan(path: str) -> tuple[list[Desired], list[PlannedChange]]:

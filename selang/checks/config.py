@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -53,14 +53,20 @@ class Config:
         """Refuse a `select`, `ignore` or `severity` entry that names no installed rule: a typo
         such as `select = ["SE014"]` would otherwise turn every check off."""
         prefix = "tool.selang." if os.path.basename(self.source or "") == "pyproject.toml" else ""
-        entries = [("select", c) for c in self.select if c] + [("ignore", c) for c in self.ignore]
-        for key, code in entries:
-            if not any(k.startswith(code) for k in known):
-                _unknown_code(code, f"`{prefix}{key}` in `{_shown(str(self.source))}`", known)
+        shown = _shown(str(self.source))
+        entries = [(f"`{prefix}select` in `{shown}`", c) for c in self.select if c]
+        entries += [(f"`{prefix}ignore` in `{shown}`", c) for c in self.ignore]
+        _check_prefixes(entries, known)
         for code in self.severity:
             if code not in known:
-                where = f"`{prefix}severity` in `{_shown(str(self.source))}`"
-                _unknown_code(code, where, known)
+                _unknown_code(code, f"`{prefix}severity` in `{shown}`", known)
+
+
+def _check_prefixes(entries: Iterable[tuple[str, str]], known: Collection[str]) -> None:
+    """Each `(where, code)` must be a code, or a prefix of one, of an installed rule."""
+    for where, code in entries:
+        if not any(k.startswith(code) for k in known):
+            _unknown_code(code, where, known)
 
 
 def _unknown_code(code: str, where: str, known: Collection[str]) -> None:
@@ -69,6 +75,50 @@ def _unknown_code(code: str, where: str, known: Collection[str]) -> None:
     close = difflib.get_close_matches(code, sorted(known), n=1)
     hint = f" (did you mean `{close[0]}`?)" if close else " (`selang rule --all` lists them)"
     raise ConfigError(f"{where}: `{code}` is no rule code{hint}")
+
+
+@attrs.frozen
+class Overrides:
+    """Settings given on the command line: which settings file every input uses (instead of
+    the nearest), and codes to select or ignore over what that file says.
+
+    `select` replaces the file's `select`; `ignore` is added to its `ignore`; the longest
+    matching prefix still decides (`--select SEL014` runs SEL014 under `ignore = ["SEL01"]`).
+    """
+
+    config: str | None = None
+    select: tuple[str, ...] | None = None
+    ignore: tuple[str, ...] = ()
+
+    @classmethod
+    def of(
+        cls, config: str | None, select: Sequence[str] | None, ignore: Sequence[str]
+    ) -> Overrides:
+        """Flags' values, each code spelled as in `selang.toml`; raises `ConfigError`."""
+        return cls(
+            config,
+            None if select is None else _codes(list(select), "`--select`"),
+            _codes(list(ignore), "`--ignore`"),
+        )
+
+    def check_codes(self, known: Collection[str]) -> None:
+        """As `Config.check_codes`: every code must name an installed rule, or a prefix."""
+        entries = [("`--select`", c) for c in self.select or ()]
+        _check_prefixes(entries + [("`--ignore`", c) for c in self.ignore], known)
+
+    def over(self, config: Config) -> Config:
+        if self.select is None and not self.ignore:
+            return config
+        select = config.select if self.select is None else self.select
+        return attrs.evolve(config, select=select, ignore=config.ignore + self.ignore)
+
+    def key(self) -> list[object]:
+        """What a cached result made under these overrides depends on, beyond the files (as
+        JSON would give it back)."""
+        return [self.config, None if self.select is None else list(self.select), list(self.ignore)]
+
+
+NONE = Overrides()
 
 
 DEFAULT = Config()
@@ -222,10 +272,15 @@ def read_file(path: str) -> Config | None:
 
 class Finder:
     """Nearest configuration for a file: `selang.toml`, else a pyproject.toml with
-    `[tool.selang]`, in the file's folder or the closest folder above. Cached per folder."""
+    `[tool.selang]`, in the file's folder or the closest folder above. Cached per folder.
 
-    def __init__(self) -> None:
+    With `config` (`--config PATH`), that one file serves every folder.
+    """
+
+    def __init__(self, config: str | None = None) -> None:
         self._by_folder: dict[str, Config] = {}
+        self._config = config
+        self._fixed: Config | None = None
         # Every configuration file looked for, found or not: what a cached result depends on.
         self.consulted: set[str] = set()
 
@@ -233,6 +288,8 @@ class Finder:
         return self.for_folder(os.path.dirname(os.path.abspath(path)))
 
     def for_folder(self, folder: str) -> Config:
+        if self._config is not None:
+            return self._given(self._config)
         walked: list[str] = []
         found: Config | None = None
         current = folder
@@ -253,6 +310,15 @@ class Finder:
         for seen in walked:
             self._by_folder[seen] = found
         return found
+
+    def _given(self, path: str) -> Config:
+        if self._fixed is None:
+            self.consulted.add(os.path.abspath(path))
+            found = read_file(path)
+            if found is None:
+                raise ConfigError(f"`{_shown(path)}` has no `[tool.selang]` table")
+            self._fixed = found
+        return self._fixed
 
 
 CONFIG_FILES = ("selang.toml", "pyproject.toml")

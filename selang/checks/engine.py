@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Mapping
 import attrs
 
 from selang.checks import Context, Policy
-from selang.checks.config import Config, Finder
+from selang.checks.config import NONE, Config, Finder, Overrides
 from selang.checks.registry import Failure, Found, exception_text, registry
 from selang.checks.suppressions import Suppression, covering, parse
 from selang.core.diagnostics import Diagnostic, Severity, Span
@@ -36,9 +36,17 @@ class Outcome:
     overridden: tuple[Diagnostic, ...] = ()
 
 
+def known_codes() -> set[str]:
+    """The codes settings may name: every installed rule's, and every plugin's that failed."""
+    reg = registry()
+    return {entry.code for entry in reg.policies} | {f.found.name for f in reg.failures}
+
+
 @attrs.define
 class Session:
-    finder: Finder = attrs.Factory(Finder)
+    # Settings from the command line, over each file's; their `config` picks the finder's file.
+    overrides: Overrides = NONE
+    finder: Finder = attrs.Factory(lambda self: Finder(self.overrides.config), takes_self=True)
     _suppressions: dict[str, list[Suppression]] = attrs.Factory(dict)
     _used: set[tuple[str, str, int, int]] = attrs.Factory(set)
     _roots: dict[str, Config] = attrs.Factory(dict)
@@ -60,12 +68,12 @@ class Session:
         Raises `ConfigError` when the file's nearest configuration is invalid.
         """
         config = self.finder.for_file(path)
-        self._roots[path] = config
         reg = registry()
         if config.source is not None and config.source not in self._codes_checked:
-            known = {entry.code for entry in reg.policies} | {f.found.name for f in reg.failures}
-            config.check_codes(known)
+            config.check_codes(known_codes())
             self._codes_checked.add(config.source)
+        config = self.overrides.over(config)
+        self._roots[path] = config
         front_end = tuple(front_end)
         found = list(front_end)
         if self.report_failures:

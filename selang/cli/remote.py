@@ -24,7 +24,7 @@ from selang.cli.connection import (
 from selang.cli.options import positive_int
 
 if TYPE_CHECKING:
-    from selang.app.remote import Loaded, RunEnd
+    from selang.app.remote import Explained, Loaded, RunEnd
     from selang.remote.apply import Desired, Outcome
     from selang.remote.plan import PlannedChange
 
@@ -32,14 +32,25 @@ if TYPE_CHECKING:
 DEFAULT_JOBS = 16
 
 
-def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def register_plan(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     plan = sub.add_parser(
         "plan",
         help="show what apply would change on the live campaigns",
         description="Read each file's campaign and show how its contact selection would change.",
     )
     plan.add_argument("files", nargs="+", metavar="FILE")
-    plan.add_argument("--out", metavar="PLAN", help="save the plan (JSON) for `apply --plan`")
+    plan.add_argument(
+        "--format",
+        choices=["text", "json"],
+        default="text",
+        help="`json` prints the plan document (docs/apply.md) on stdout instead of the text",
+    )
+    plan.add_argument(
+        "--out",
+        metavar="PLAN",
+        help="save the plan document for `apply --plan`; `-` prints it on stdout (the text "
+        "then goes to stderr)",
+    )
     plan.add_argument(
         "--detailed-exitcode",
         action="store_true",
@@ -48,11 +59,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     connection_options(plan)
     plan.set_defaults(run=run_plan)
 
+
+def register_apply(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     apply = sub.add_parser(
         "apply",
         help="apply selections to their campaigns",
         description="Apply each file's selection to its campaign under a version lock. "
-        "Exit 0 applied or nothing to do, 1 local checks failed, 2 usage, 3 remote refused.",
+        "Without --yes, show the plan and ask on the terminal. Exit 0 applied or nothing to "
+        "do, 1 local checks failed, 2 usage or not confirmed, 3 remote refused.",
     )
     apply.add_argument("files", nargs="*", metavar="FILE")
     apply.add_argument("--plan", metavar="PLAN", help="apply exactly this saved plan")
@@ -73,6 +87,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     connection_options(apply)
     apply.set_defaults(run=run_apply)
 
+
+def register_import(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     imp = sub.add_parser(
         "import",
         help="print .sel source for a live campaign",
@@ -117,43 +133,50 @@ def _report_load(loaded: Loaded) -> int:
     return code
 
 
-def _describe_change(change: PlannedChange) -> list[str]:
-    from selang.app.diff import plan_lines
-    from selang.remote import plan as planning
-
-    d = planning.diff(change.base, change.desired)
-    lines = planning.render(d, indent="  ")
+def _describe_change(explained: Explained) -> list[str]:
+    change = explained.change
     head = f"campaign `{change.campaign_id}` (version {change.base_version}, {change.source})"
-    if not lines:
+    if not explained.steps:
         return [f"{head}: no changes"]
-    semantic = [
-        f"  {line}"
-        for line in plan_lines(change.base, change.desired, change.source, change.campaign_id)
-    ]
-    return [f"{head}: {len(lines)} change{'s' if len(lines) != 1 else ''}", *lines, *semantic]
+    n = len(explained.steps)
+    lines = [f"  {step.text()}" for step in explained.steps]
+    assert explained.verdict is not None  # there are changes
+    semantic = [f"  {line}" for line in explained.verdict.lines()]
+    return [f"{head}: {n} change{'s' if n != 1 else ''}", *lines, *semantic]
 
 
 @handle_errors
 def run_plan(args: argparse.Namespace) -> int:
     from selang.app import remote
+    from selang.remote import plan as planning
 
     conn = connection(args)
     remote.preflight(conn)
     desired, code = _load(args.files)
     if code != OK:
         return code
-    changes = remote.plan(conn, desired)
-    for change in changes:
-        print("\n".join(_describe_change(change)))
-    changed = sum(1 for c in changes if c.changes)
-    print(f"{changed} of {len(changes)} campaign(s) would change")
-    if args.out:
-        try:
-            remote.save_plan(args.out, changes)
-        except OSError as exc:
-            err(f"cannot write plan `{args.out}`: {exc.strerror}")
-            return USAGE
-        print(f"plan saved to `{args.out}`")
+    explained = [remote.explain(c) for c in remote.plan(conn, desired)]
+    # The document goes to stdout with `--format json` or `--out -`; the text then goes to
+    # stderr (with `--out -`) or nowhere (`--format json`), so stdout stays one JSON value.
+    as_json = args.format == "json" or args.out == "-"
+    shown = sys.stderr if as_json else sys.stdout
+    if args.format == "text":
+        for e in explained:
+            print("\n".join(_describe_change(e)), file=shown)
+    changed = sum(1 for e in explained if e.steps)
+    if args.format == "text":
+        print(f"{changed} of {len(explained)} campaign(s) would change", file=shown)
+    if as_json or args.out:
+        doc = remote.plan_document(explained)
+        if as_json:
+            sys.stdout.write(planning.dumps(doc))
+        if args.out and args.out != "-":
+            try:
+                remote.save_plan(args.out, doc)
+            except OSError as exc:
+                err(f"cannot write plan `{args.out}`: {exc.strerror or exc}")
+                return USAGE
+            print(f"plan saved to `{args.out}`", file=shown)
     return 2 if args.detailed_exitcode and changed else OK
 
 
@@ -191,14 +214,18 @@ def run_apply(args: argparse.Namespace) -> int:
     with remote.applying(conn, desired, force=args.force) as session:
         if not args.yes:
             shown = [p or session.read_plan(d) for p, d in zip(pinned, desired, strict=True)]
-            for change in shown:
-                print("\n".join(_describe_change(change)))
-            if not any(c.changes for c in shown):
+            explained = [remote.explain(c) for c in shown]
+            for e in explained:
+                print("\n".join(_describe_change(e)))
+            changing = [e for e in explained if e.steps]
+            if not changing:
                 print("nothing to do")
                 return OK
-            if not _confirm(f"apply {sum(c.changes for c in shown)} change(s)?"):
-                print("cancelled; nothing was changed")
-                return OK
+            steps = sum(len(e.steps) for e in changing)
+            question = f"Apply {_many(steps, 'change')} to {_many(len(changing), 'campaign')}?"
+            if not _confirm(question):
+                err("cancelled; nothing was changed")
+                return USAGE  # as a refusal without `--yes`: nothing was confirmed
             pinned = list(shown)
         progress = _Progress(len(desired), enabled=sys.stderr.isatty())
         items = list(zip(desired, pinned, strict=True))
@@ -213,11 +240,17 @@ def run_apply(args: argparse.Namespace) -> int:
 
 
 def _confirm(question: str) -> bool:
+    """Only `y` or `yes` agrees; anything else, or the end of input, does not."""
     try:
         answer = input(f"{question} [y/N] ")
     except EOFError:
+        print()  # the answer's line was never ended
         return False
     return answer.strip().lower() in ("y", "yes")
+
+
+def _many(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 class _Progress:

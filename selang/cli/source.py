@@ -6,16 +6,19 @@ import argparse
 import os
 import sys
 
+from selang.cli.options import UsageError, given_texts, quiet_option, read_stdin, stdin_option
+
 OK, ERRORS, USAGE = 0, 1, 2
 
 
-def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def register_fmt(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     fmt = sub.add_parser(
         "fmt",
         help="rewrite .sel files in canonical form",
         description="Rewrite .sel files (or every *.sel under a folder) in canonical form, "
-        "comments kept. Exit 0 when done, 1 when a file has syntax errors (or, with --check "
-        "or --diff, would change), 2 when an input cannot be read or written.",
+        "comments kept; `-` formats stdin onto stdout. Exit 0 when done, 1 when a file has "
+        "syntax errors (or, with --check or --diff, would change), 2 when an input cannot be "
+        "read or written.",
     )
     fmt.add_argument("paths", nargs="+", metavar="PATH")
     fmt.add_argument(
@@ -24,8 +27,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     fmt.add_argument(
         "--diff", action="store_true", help="change nothing; print what would change as a diff"
     )
+    quiet_option(fmt)
+    stdin_option(fmt)
     fmt.set_defaults(run=run_fmt)
 
+
+def register_decompile(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     decompile = sub.add_parser(
         "decompile",
         help="print .sel source for a CXone selection or campaign JSON file",
@@ -42,32 +49,44 @@ def run_fmt(args: argparse.Namespace) -> int:
 
     from selang.app.loader import expand_paths
     from selang.core.diagnostics import has_errors
+    from selang.core.escape import printable
     from selang.format.fmt import format_source
-    from selang.report import text
-    from selang.syntax.source import read_source
+    from selang.report import Context, text
+    from selang.syntax.source import given_first
 
+    try:
+        paths, given = read_stdin(args.paths, args.stdin_filename)
+    except UsageError as exc:
+        sys.stderr.write(f"selang: {exc}\n")
+        return USAGE
+    read = given_first(given)
+    context = Context(texts=given_texts(given))
     unreadable = errors = False
     changed: list[str] = []
     unchanged = 0
-    for path in expand_paths(args.paths):
-        if os.path.isdir(path):
+    dry_run = args.check or args.diff
+    for path in expand_paths(paths, given):
+        if path not in given and os.path.isdir(path):
             _problem(path, "folder holds no `.sel` files")
             unreadable = True
             continue
-        raw = _read_bytes(path)
-        source, problem = read_source(path)
+        raw = given[path] if path in given else _read_bytes(path)
+        source, problem = read(path)
         if raw is None or source is None:
             assert problem is not None
-            sys.stderr.write(text.render([problem]))
+            sys.stderr.write(text.render([problem], context))
             # Missing or unreadable is a usage problem; bytes that are not UTF-8 are an error.
             unreadable = unreadable or raw is None or problem.code == "SEL002"
             errors = True
             continue
         formatted, diagnostics = format_source(source, path)
         if diagnostics:
-            sys.stderr.write(text.render(diagnostics))
+            sys.stderr.write(text.render(diagnostics, context))
         if formatted is None:
             errors = errors or has_errors(diagnostics) or not diagnostics
+            continue
+        if path in given and not dry_run:
+            sys.stdout.write(formatted)  # stdin's text, formatted, onto stdout
             continue
         new = formatted.encode("utf-8")
         if new == raw:
@@ -75,25 +94,27 @@ def run_fmt(args: argparse.Namespace) -> int:
             continue
         changed.append(path)
         if args.diff:
+            shown = printable(path)
             diff = difflib.unified_diff(
                 source.splitlines(keepends=True),
                 formatted.splitlines(keepends=True),
-                f"{path}\t(original)",
-                f"{path}\t(formatted)",
+                f"{shown}\t(original)",
+                f"{shown}\t(formatted)",
             )
             sys.stdout.writelines(diff)
         elif args.check:
-            sys.stdout.write(f"would reformat {path}\n")
+            sys.stdout.write(f"would reformat {printable(path)}\n")
         else:
             problem_text = _write_in_place(path, new)
             if problem_text:
                 _problem(path, problem_text)
                 unreadable = True
                 changed.pop()
-    sys.stderr.write(_summary(changed, unchanged, args.check or args.diff))
+    if not args.quiet:
+        sys.stderr.write(_summary(changed, unchanged, dry_run))
     if unreadable:
         return USAGE
-    if errors or ((args.check or args.diff) and changed):
+    if errors or (dry_run and changed):
         return ERRORS
     return OK
 

@@ -6,7 +6,8 @@ Every reader (files, the sandbox's request bodies, the server's answers) goes th
 
 The stdlib encoder cannot write a `Decimal` without going through float, which would turn
 `2.50` into `2.5`, so values are written here; the layout (compact, or indented with `indent`)
-is byte for byte what `json.dumps(..., ensure_ascii=False)` writes for the same structure.
+is byte for byte what `json.dumps(..., ensure_ascii=False)` writes for the same structure,
+but for lone surrogates (no UTF-8 can hold them), which are written as `\\uXXXX` escapes.
 """
 
 from __future__ import annotations
@@ -195,8 +196,10 @@ def _write(value: Any, out: list[str], canonical: bool, indent: int | None, leve
         out.append(_number(value, canonical))
     elif isinstance(value, Date | DateTime):
         out.append(json.dumps(value.text))
-    elif value is None or isinstance(value, bool | int | str):
-        out.append(json.dumps(value, ensure_ascii=False))
+    elif isinstance(value, str):
+        out.append(_string(value))
+    elif value is None or isinstance(value, bool | int):
+        out.append(json.dumps(value))
     else:
         raise TypeError(f"cannot encode {type(value).__name__} as JSON")
 
@@ -220,11 +223,23 @@ def _container(
         first = False
         if colon is not None:
             key, item = item
-            out.append(json.dumps(str(key), ensure_ascii=False) + colon)
+            out.append(_string(str(key)) + colon)
         _write(item, out, canonical, indent, level + 1)
     if not first and indent is not None:
         out.append("\n" + " " * (indent * level))
     out.append(close)
+
+
+# A lone surrogate (a file name's byte that is not UTF-8, as Python spells it) has no UTF-8
+# form; written as its `\uXXXX` escape, the text reads back as the same string.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _string(text: str) -> str:
+    quoted = json.dumps(text, ensure_ascii=False)
+    if quoted.isascii():
+        return quoted
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", quoted)
 
 
 def _number(value: Decimal | float, canonical: bool) -> str:

@@ -9,11 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import attrs
 
-from selang.core import jsonio
+from selang.core import files, jsonio
 from selang.semantic import ruletext
 from selang.semantic.ruletext import json_name_text
 
@@ -141,30 +141,74 @@ def rule_text(rule: Any) -> str:
     )
 
 
+Action = Literal["add", "remove", "change"]
+Kind = Literal["target", "exclusion", "rule", "priority", "order"]
+
+
+@attrs.frozen
+class Change:
+    """One line of a plan: a list, rule or priority order added, removed or changed.
+
+    `value` is what is added or removed (a list id or a §2 rule); a change has `before` and
+    `after` (rules, or priority orders); `order` (same members, another order) has neither.
+    """
+
+    action: Action
+    kind: Kind
+    value: Any = None
+    before: Any = None
+    after: Any = None
+
+    def text(self) -> str:
+        """`+ target list_1`, `~ rule age gte 18  ->  age gte 21`, ..."""
+        sign = {"add": "+", "remove": "-", "change": "~"}[self.action]
+        if self.kind == "order":
+            return f"{sign} order of lists or rules"
+        if self.kind == "priority":
+            before = ", ".join(map(json_name_text, self.before)) or "(none)"
+            after = ", ".join(map(json_name_text, self.after)) or "(none)"
+            return f"{sign} priority {before}  ->  {after}"
+        word = "exclude" if self.kind == "exclusion" else self.kind
+        if self.kind == "rule" and self.action == "change":
+            return f"{sign} rule {rule_text(self.before)}  ->  {rule_text(self.after)}"
+        shown = rule_text(self.value) if self.kind == "rule" else json_name_text(self.value)
+        return f"{sign} {word} {shown}"
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"action": self.action, "kind": self.kind}
+        if self.action == "change":
+            if self.kind != "order":
+                out.update(before=self.before, after=self.after)
+        else:
+            out["value"] = self.value
+        return out
+
+
+def changes(d: Diff) -> list[Change]:
+    """The plan's lines for one campaign, in the order they are shown; empty when none."""
+    added_and_removed: tuple[tuple[Action, Kind, tuple[Any, ...]], ...] = (
+        ("add", "target", d.targets_added),
+        ("remove", "target", d.targets_removed),
+        ("add", "exclusion", d.exclusions_added),
+        ("remove", "exclusion", d.exclusions_removed),
+        ("add", "rule", d.rules_added),
+        ("remove", "rule", d.rules_removed),
+    )
+    out = [
+        Change(action, kind, item) for action, kind, items in added_and_removed for item in items
+    ]
+    out.extend(Change("change", "rule", before=c.before, after=c.after) for c in d.rules_changed)
+    if d.priority_changed:
+        before, after = list(d.priority_before), list(d.priority_after)
+        out.append(Change("change", "priority", before=before, after=after))
+    if d.reordered:
+        out.append(Change("change", "order"))
+    return out
+
+
 def render(d: Diff, indent: str = "  ") -> list[str]:
     """Lines like `+ target list_1`; empty when nothing changes."""
-    additions_and_removals = [
-        ("+ target", d.targets_added, json_name_text),
-        ("- target", d.targets_removed, json_name_text),
-        ("+ exclude", d.exclusions_added, json_name_text),
-        ("- exclude", d.exclusions_removed, json_name_text),
-        ("+ rule", d.rules_added, rule_text),
-        ("- rule", d.rules_removed, rule_text),
-    ]
-    lines = [
-        f"{indent}{what} {shown(item)}"
-        for what, items, shown in additions_and_removals
-        for item in items
-    ]
-    for c in d.rules_changed:
-        lines.append(f"{indent}~ rule {rule_text(c.before)}  ->  {rule_text(c.after)}")
-    if d.priority_changed:
-        before = ", ".join(map(json_name_text, d.priority_before)) or "(none)"
-        after = ", ".join(map(json_name_text, d.priority_after)) or "(none)"
-        lines.append(f"{indent}~ priority {before}  ->  {after}")
-    if d.reordered:
-        lines.append(f"{indent}~ order of lists or rules")
-    return lines
+    return [f"{indent}{c.text()}" for c in changes(d)]
 
 
 @attrs.frozen
@@ -209,14 +253,24 @@ class PlanFileError(Exception):
         self.message = message
 
 
-def save(path: Path, changes: Sequence[PlannedChange], now: dt.datetime | None = None) -> None:
-    doc = {
+def document(changes: Sequence[PlannedChange], now: dt.datetime | None = None) -> dict[str, Any]:
+    """A plan file's document: what `load` reads back (the application layer adds to each
+    campaign what a reviewer reads: its changes and what they do to its contacts)."""
+    return {
         "format": PLAN_FORMAT,
         "createdAt": (now or dt.datetime.now(dt.UTC)).isoformat(timespec="seconds"),
         "campaigns": [c.to_json() for c in changes],
     }
+
+
+def dumps(doc: Mapping[str, Any]) -> str:
     # indented for review in a pull request; decimals keep their digits
-    path.write_text(jsonio.dumps(doc, indent=2) + "\n", encoding="utf-8")
+    return jsonio.dumps(doc, indent=2) + "\n"
+
+
+def save(path: Path, doc: Mapping[str, Any]) -> None:
+    """Write a plan document in one step: a reader never sees half a plan."""
+    files.write_atomic(path, dumps(doc).encode("utf-8"))
 
 
 def load(path: Path) -> list[PlannedChange]:

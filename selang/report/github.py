@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from selang.core.diagnostics import Diagnostic, Severity
-from selang.report import relative_path
+from selang.report import PLAIN, Context, relative_path
 
 _COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
@@ -33,5 +33,5 @@ def render_one(d: Diagnostic) -> str:
     return f"::{_COMMAND[d.severity]} {joined}::{escape_data(message)}\n"
 
 
-def render(diagnostics: Sequence[Diagnostic]) -> str:
+def render(diagnostics: Sequence[Diagnostic], context: Context = PLAIN) -> str:
     return "".join(render_one(d) for d in diagnostics)

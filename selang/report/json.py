@@ -6,7 +6,8 @@ from collections.abc import Sequence
 
 from selang.core import jsonio
 from selang.core.diagnostics import Diagnostic
+from selang.report import PLAIN, Context
 
 
-def render(diagnostics: Sequence[Diagnostic]) -> str:
+def render(diagnostics: Sequence[Diagnostic], context: Context = PLAIN) -> str:
     return jsonio.dumps([d.to_json() for d in diagnostics], indent=2) + "\n"

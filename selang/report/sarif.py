@@ -15,7 +15,7 @@ from typing import Any
 from selang import __version__
 from selang.core import jsonio
 from selang.core.diagnostics import Diagnostic, Severity, Span
-from selang.report import relative_path
+from selang.report import PLAIN, Context, relative_path
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 VERSION = "2.1.0"
@@ -24,18 +24,18 @@ FINGERPRINT = "selangFingerprint/v1"
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 
 
-def render(diagnostics: Sequence[Diagnostic]) -> str:
-    return jsonio.dumps(document(diagnostics), indent=2) + "\n"
+def render(diagnostics: Sequence[Diagnostic], context: Context = PLAIN) -> str:
+    return jsonio.dumps(document(diagnostics, context), indent=2) + "\n"
 
 
-def document(diagnostics: Sequence[Diagnostic]) -> dict[str, Any]:
+def document(diagnostics: Sequence[Diagnostic], context: Context = PLAIN) -> dict[str, Any]:
     rules = _rules(diagnostics)
     index = {rule["id"]: i for i, rule in enumerate(rules)}
     seen: dict[tuple[str, str, str], int] = {}
     texts: dict[str, list[str]] = {}
     results = []
     for d in diagnostics:
-        line_text = _normalised_line(d.span, texts)
+        line_text = _normalised_line(d.span, texts, context)
         key = (d.code, relative_path(d.span.path), line_text)
         occurrence = seen.get(key, 0)
         seen[key] = occurrence + 1
@@ -122,7 +122,8 @@ def artifact_uri(path: str) -> str:
     relative = relative_path(path)
     if os.path.isabs(relative) or relative[1:3] == ":/":
         return Path(os.path.abspath(path)).as_uri()
-    return quote(relative, safe="/")
+    # A byte of the name that is not UTF-8 (a lone surrogate here) is percent-encoded as itself.
+    return quote(relative, safe="/", errors="surrogateescape")
 
 
 def _location(span: Span) -> dict[str, Any]:
@@ -157,13 +158,10 @@ def _result(d: Diagnostic, rule_index: int, fingerprint: str) -> dict[str, Any]:
     return result
 
 
-def _normalised_line(span: Span, texts: dict[str, list[str]]) -> str:
+def _normalised_line(span: Span, texts: dict[str, list[str]], context: Context) -> str:
     """The flagged line with runs of whitespace made one space; files are read once per call."""
     if span.path not in texts:
-        from selang.syntax.source import read_source
-
-        text, _ = read_source(span.path)
-        texts[span.path] = text.split("\n") if text is not None else []
+        texts[span.path] = context.lines(span.path) or []
     lines = texts[span.path]
     if not 1 <= span.line <= len(lines):
         return ""
@@ -172,4 +170,5 @@ def _normalised_line(span: Span, texts: dict[str, list[str]]) -> str:
 
 def _fingerprint(code: str, path: str, line_text: str, occurrence: int) -> str:
     data = "\0".join((code, path, line_text, str(occurrence)))
-    return hashlib.sha256(data.encode("utf-8")).hexdigest()[:32]
+    # A path can hold a lone surrogate (a byte of its name that is not UTF-8).
+    return hashlib.sha256(data.encode("utf-8", "surrogatepass")).hexdigest()[:32]

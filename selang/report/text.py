@@ -7,9 +7,12 @@ from collections.abc import Sequence
 
 from selang.core.diagnostics import Diagnostic, Span
 from selang.core.escape import printable, printable_columns
+from selang.report import PLAIN, Context, paint
 
 
-def _lines(path: str) -> tuple[str, ...]:
+def _lines(path: str, context: Context) -> tuple[str, ...]:
+    if path in context.texts:
+        return tuple(context.texts[path].split("\n"))
     from selang.core.cachedir import stamp
 
     # Keyed by the file's stamp too, so a long-lived process never shows an edited file's old text.
@@ -27,8 +30,8 @@ def _lines_of(path: str, _stamp: tuple[int, ...]) -> tuple[str, ...]:
 WIDTH = 100  # longest source excerpt shown; a longer line is cut around the span
 
 
-def _excerpt(span: Span, gutter: int) -> list[str]:
-    lines = _lines(span.path)
+def _excerpt(span: Span, gutter: int, context: Context) -> list[str]:
+    lines = _lines(span.path, context)
     if not 1 <= span.line <= len(lines):
         return []
     line = lines[span.line - 1]
@@ -61,12 +64,13 @@ def _excerpt(span: Span, gutter: int) -> list[str]:
     ]
 
 
-def render_one(d: Diagnostic) -> str:
+def render_one(d: Diagnostic, context: Context = PLAIN) -> str:
     gutter = len(str(max([d.span.line, *(r.span.line for r in d.related)])))
     pad = " " * gutter
-    out = [f"{d.severity.value}[{d.code}]: {printable(d.message)}"]
+    head = paint(f"{d.severity.value}[{d.code}]", d.severity, context)
+    out = [f"{head}: {printable(d.message)}"]
     out.append(f"{pad}--> {printable(d.span.path)}:{d.span.line}:{d.span.column}")
-    out.extend(_excerpt(d.span, gutter))
+    out.extend(_excerpt(d.span, gutter, context))
     for rel in d.related:
         where = f"{printable(rel.span.path)}:{rel.span.line}:{rel.span.column}"
         out.append(f"{pad} = note: {printable(rel.message)}: {where}")
@@ -75,8 +79,8 @@ def render_one(d: Diagnostic) -> str:
     return "\n".join(out) + "\n"
 
 
-def render(diagnostics: Sequence[Diagnostic]) -> str:
-    return "\n".join(render_one(d) for d in diagnostics)
+def render(diagnostics: Sequence[Diagnostic], context: Context = PLAIN) -> str:
+    return "\n".join(render_one(d, context) for d in diagnostics)
 
 
 def summary(diagnostics: Sequence[Diagnostic], files: int) -> str:

@@ -17,6 +17,7 @@ import attrs
 from selang.core.diagnostics import Diagnostic, Related, Span, error
 from selang.syntax import ast
 from selang.syntax.parser import ParseResult, parse
+from selang.syntax.source import key as file_key
 from selang.syntax.source import read_source
 
 NAMES = "SEL002"
@@ -160,11 +161,6 @@ def empty_id(kind: str, span: Span) -> Diagnostic:
     else:
         help = 'write the CXone campaign id, e.g. `campaign "campaign_xyz789" { ... }`'
     return error(NAMES, f"a {kind} id cannot be empty", span, help=help)
-
-
-def file_key(path: str) -> str:
-    """The identity of a file, whatever path reached it."""
-    return os.path.realpath(path)
 
 
 def _imports_of(module: ast.Module) -> Iterator[ast.ImportDecl]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Callable, Mapping
 
 from selang.core.diagnostics import Diagnostic, Span, error
 
@@ -63,3 +64,29 @@ def decode(data: bytes, path: str) -> tuple[str | None, Diagnostic | None]:
             help="save the file as UTF-8",
         )
     return text.replace("\r\n", "\n").replace("\r", "\n"), None
+
+
+def key(path: str) -> str:
+    """The identity of a file, whatever path reaches it (a path with a NUL names no file)."""
+    try:
+        return os.path.realpath(path)
+    except ValueError:
+        return path
+
+
+def given_first(
+    given: Mapping[str, bytes],
+) -> Callable[[str], tuple[str | None, Diagnostic | None]]:
+    """`read_source`, but for files given as bytes (standard input under a name) those bytes,
+    checked and decoded exactly as a file's would be."""
+    by_key = {key(path): data for path, data in given.items()}
+
+    def read(path: str) -> tuple[str | None, Diagnostic | None]:
+        data = by_key.get(key(path))
+        if data is None:
+            return read_source(path)
+        if len(data) > MAX_BYTES:
+            return None, error("SEL001", "file is too large", Span.point(path))
+        return decode(data, path)
+
+    return read
