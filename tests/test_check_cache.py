@@ -138,7 +138,7 @@ def test_damaged_cache_entry_is_a_miss(tree: Path, capsys, damage: bytes) -> Non
     from selang.core.cachedir import cache_file
 
     assert check(capsys, "c.sel") == (0, "")
-    path = cache_file("check", checkcache._key(["c.sel"]))
+    path = cache_file("check", checkcache._key(["c.sel"], ()))
     assert path is not None and Path(path).is_file()
     Path(path).write_bytes(damage)
     write(tree / "lib.sel", 'list dnc = "t"\n')  # so only a real check gives SEL011
