@@ -44,9 +44,11 @@ class LoadResult:
         return not self.unreadable and not has_errors(self.diagnostics) and not self.overridden
 
 
-def load_selection(path: str, shared: dict[str, ParseResult | None] | None = None) -> LoadResult:
+def load_selection(
+    path: str, shared: dict[str, ParseResult | None] | None = None, top: str | None = None
+) -> LoadResult:
     """Read, resolve and check one `.sel` or `.json` file."""
-    return load_selections([path], shared)[0]
+    return load_selections([path], shared, top=top)[0]
 
 
 def load_selections(
@@ -55,6 +57,7 @@ def load_selections(
     jobs: int = 1,
     keep_selections: bool = True,
     consulted: set[str] | None = None,
+    top: str | None = None,
 ) -> list[LoadResult]:
     """Read, resolve and check several files as one run (shared parses, settings, suppressions).
 
@@ -62,14 +65,15 @@ def load_selections(
     processes; the results, in input order, are the same as with one process. A caller that
     only wants diagnostics passes `keep_selections=False`, which spares sending every
     selection back from the workers. `consulted`, when given, receives every file the results
-    depend on (inputs, imports, configuration files looked for).
+    depend on (inputs, imports, configuration files looked for). `top` counts as a project's
+    top for the imports (files copied out of their project, see `selang.semantic.project`).
     """
     paths = list(paths)
     jobs = min(jobs, len(paths) // MIN_FILES_PER_JOB)
     if jobs > 1:
-        parts = _in_workers(paths, jobs, keep_selections)
+        parts = _in_workers(paths, jobs, keep_selections, top)
     else:
-        parts = [_load_part(paths, shared, report_failures=True)]
+        parts = [_load_part(paths, shared, report_failures=True, top=top)]
     from selang.checks.engine import Session
 
     session = Session()
@@ -92,7 +96,10 @@ MIN_FILES_PER_JOB = 16
 
 
 def _load_part(
-    paths: list[str], shared: dict[str, ParseResult | None] | None, report_failures: bool
+    paths: list[str],
+    shared: dict[str, ParseResult | None] | None,
+    report_failures: bool,
+    top: str | None = None,
 ) -> tuple[list[LoadResult], Session]:
     from selang.checks.engine import Session
 
@@ -100,7 +107,7 @@ def _load_part(
     shared = {} if shared is None else shared
     results = []
     for path in paths:
-        result, comments = _read(path, shared)
+        result, comments = _read(path, shared, top)
         if result.unreadable:
             results.append(result)
             continue
@@ -111,16 +118,16 @@ def _load_part(
     return results, session
 
 
-def _work(args: tuple[list[str], bool, bool]) -> tuple[list[LoadResult], Session]:
-    paths, report_failures, keep_selections = args
-    results, session = _load_part(paths, None, report_failures)
+def _work(args: tuple[list[str], bool, bool, str | None]) -> tuple[list[LoadResult], Session]:
+    paths, report_failures, keep_selections, top = args
+    results, session = _load_part(paths, None, report_failures, top)
     if not keep_selections:
         results = [attrs.evolve(r, selection=None) for r in results]
     return results, session
 
 
 def _in_workers(
-    paths: list[str], jobs: int, keep_selections: bool
+    paths: list[str], jobs: int, keep_selections: bool, top: str | None
 ) -> list[tuple[list[LoadResult], Session]]:
     from selang.app.workers import map_slices
 
@@ -128,12 +135,14 @@ def _in_workers(
     # Contiguous slices keep files that share a library in one worker, parsing it once. This
     # process checks the first slice itself: one process fewer to start, and one slice of
     # results that never needs sending back.
-    slices = [(paths[i : i + size], i == 0, keep_selections) for i in range(0, len(paths), size)]
+    slices = [
+        (paths[i : i + size], i == 0, keep_selections, top) for i in range(0, len(paths), size)
+    ]
     return map_slices(_work, slices)
 
 
 def _read(
-    path: str, shared: dict[str, ParseResult | None]
+    path: str, shared: dict[str, ParseResult | None], top: str | None = None
 ) -> tuple[LoadResult, dict[str, tuple[Comment, ...]]]:
     if not os.path.isfile(path):
         why = "is not a regular file" if os.path.exists(path) else "no such file"
@@ -157,6 +166,6 @@ def _read(
         return LoadResult(path, selection, tuple(diagnostics), files=(path,)), {}
     from selang.semantic.resolve import resolve
 
-    program = resolve(path, shared=shared)
+    program = resolve(path, shared=shared, top=top)
     result = LoadResult(path, program.selection, program.diagnostics, files=program.files)
     return result, program.comments
