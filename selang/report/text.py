@@ -25,9 +25,13 @@ def _lines_of(path: str, _stamp: tuple[int, ...]) -> tuple[str, ...]:
 
 
 WIDTH = 100  # longest source excerpt shown; a longer line is cut around the span
+SOURCES = (".sel", ".json")
+"""The files an excerpt is shown from: selang's own inputs, never another file a path named."""
 
 
 def _excerpt(span: Span, gutter: int) -> list[str]:
+    if not span.path.endswith(SOURCES):
+        return []
     lines = _lines(span.path)
     if not 1 <= span.line <= len(lines):
         return []
