@@ -1,4 +1,5 @@
-"""Times the contradiction analysis on realistic selections and on 50/500/5,000 rules.
+"""Times the contradiction analysis on realistic selections and on 50/500/5,000 rules, and
+the analysis checks on thousands of rules on one field (the rule limit raised).
 
 Run: python bench/analysis.py. Prints medians and ratios against a baseline (evaluating
 every rule once on one contact) so the numbers compare across machines.
@@ -11,9 +12,13 @@ from decimal import Decimal
 from common import median_seconds
 
 from selang.analysis import Satisfiable, analyse, evaluate
+from selang.checks import Context
+from selang.checks.config import Config
 from selang.core.diagnostics import Span
 from selang.core.values import Date, DateTime
-from selang.semantic.model import Rule
+from selang.policies.contradiction import ContradictoryFilters
+from selang.policies.redundant_rule import RedundantRule
+from selang.semantic.model import ListRef, Rule, Selection
 
 SPAN = Span.point("bench.sel")
 
@@ -50,6 +55,46 @@ def selection(n: int) -> list[Rule]:
     return rules[:n]
 
 
+def one_field(shape: str, n: int) -> list[Rule]:
+    """`n` rules on `age`: distinct `!=` values, or overlapping ranges (all but the first and
+    the last implied by those two)."""
+    if shape == "neq":
+        return [Rule("age", "neq", i, SPAN) for i in range(n)]
+    return [Rule("age", "between", (i, i + 10_000), SPAN) for i in range(n)]
+
+
+def check_analysis(rules: list[Rule]) -> int:
+    """SEL014 and SEL019 as `selang check` runs them, with `max-rules` raised past `rules`."""
+    selection = Selection("c", (ListRef("list_a", SPAN),), (), tuple(rules), (), SPAN)
+    context = Context("bench.sel", Config(max_rules=len(rules)))
+    return sum(
+        1 for p in (ContradictoryFilters(), RedundantRule()) for _ in p.check(selection, context)
+    )
+
+
+def one_field_rows() -> None:
+    timings = {}
+    for shape, n, runs in (("neq", 2000, 5), ("neq", 20_000, 3), ("between", 5000, 3)):
+        rules = one_field(shape, n)
+        contact = {"age": -1 if shape == "neq" else 5000}
+        found = check_analysis(rules)
+        t_check = median_seconds(lambda rules=rules: check_analysis(rules), runs)
+        t_evaluate = median_seconds(
+            lambda rules=rules, contact=contact: [evaluate(r, contact["age"]) for r in rules],
+            runs,
+        )
+        timings[shape, n] = t_check
+        written = "!=" if shape == "neq" else "between"
+        print(
+            f"{n:>6} `{written}` rules on one field: SEL014+SEL019 {t_check * 1e3:8.1f} ms "
+            f"({found} redundant), evaluate-all {t_evaluate * 1e3:6.2f} ms, "
+            f"ratio {t_check / t_evaluate:5.1f}x"
+        )
+    print(
+        f"t(20000 !=)/t(2000 !=) = {timings['neq', 20_000] / timings['neq', 2000]:.2f}  (10x rules)"
+    )
+
+
 def main() -> None:
     timings = {}
     for n, runs in ((50, 200), (500, 40), (5000, 9)):
@@ -75,6 +120,7 @@ def main() -> None:
     clash = [*selection(48), Rule("field_0", "lt", 10, SPAN), Rule("field_1", "eq", "TX", SPAN)]
     t_clash = median_seconds(lambda: analyse(clash), 200)
     print(f"50 rules with a contradiction: analyse {t_clash * 1e3:.3f} ms")
+    one_field_rows()
 
 
 if __name__ == "__main__":

@@ -170,7 +170,7 @@ def test_imports_of_devices_are_refused(tmp_path: Path, capsys: pytest.CaptureFi
     """Importing a device that never ends (`/dev/zero`) is a diagnostic, not a hang."""
     (tmp_path / "a.sel").write_text('import "/dev/zero"\n' + CAMPAIGN, encoding="utf-8")
     assert main(["check", str(tmp_path / "a.sel")]) == 1
-    assert "is not a regular file" in capsys.readouterr().out
+    assert "cannot import `/dev/zero`: only `.sel` files can be imported" in capsys.readouterr().out
 
 
 def test_fmt_and_decompile_survive(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -144,3 +144,19 @@ def test_damaged_cache_entry_is_a_miss(tree: Path, capsys, damage: bytes) -> Non
     write(tree / "lib.sel", 'list dnc = "t"\n')  # so only a real check gives SEL011
     code, out = check(capsys, "c.sel")
     assert code == 1 and "SEL011" in out
+
+
+def test_a_project_marker_removed_is_checked_again(tree: Path, capsys, monkeypatch) -> None:
+    """Whether an import may leave a folder depends on the project markers above it: removing
+    the `.git` that made `sub/` a work tree of its own lets its import reach up, and the cached
+    refusal is not replayed."""
+    write(tree / "selang.toml", "")
+    write(tree / "sub" / "c.sel", 'import "../lib.sel"\ncampaign "c" {\n  target "t"\n}\n')
+    (tree / "sub" / ".git").mkdir()
+    os.utime(tree / "sub" / ".git", (PAST, PAST))
+    code, out = check(capsys, "sub/c.sel")
+    assert code == 1 and "it is outside the project" in out
+    (tree / "sub" / ".git").rmdir()
+    assert check(capsys, "sub/c.sel") == (0, "")
+    forbid_loading(monkeypatch)
+    assert check(capsys, "sub/c.sel") == (0, "")

@@ -27,3 +27,18 @@ def test_an_edited_file_is_shown_as_it_is_now(tmp_path: Path) -> None:
     assert "first version" in render_one(error("SEL001", "m", span))
     path.write_text("second text, longer\n")
     assert "second text" in render_one(error("SEL001", "m", span))
+
+
+def test_only_source_files_are_ever_excerpted(tmp_path: Path) -> None:
+    """A diagnostic pointing into a file that is not `.sel` or `.json` shows where, never what:
+    the file is not even read."""
+    for name in ("notes.txt", "a.sel.bak", "environ"):
+        path = tmp_path / name
+        path.write_text("CLIENT_SECRET=hunter2\n")
+        out = render_one(error("SEL001", "bad", Span(str(path), 1, 1, 1, 6)))
+        assert "hunter2" not in out
+        assert out.splitlines()[1].endswith(f"{name}:1:1")
+    for name in ("c.sel", "c.json"):
+        path = tmp_path / name
+        path.write_text("shown\n")
+        assert "1 | shown" in render_one(error("SEL001", "bad", Span(str(path), 1, 1, 1, 6)))

@@ -15,10 +15,12 @@ def write(folder: Path, files: dict[str, str]) -> None:
 
 
 def test_imports_resolve_relative_to_the_importing_file(tmp_path: Path) -> None:
-    """A campaign in a subfolder sees lists and segments of `../lists.sel` and its imports."""
+    """A campaign in a subfolder of the project sees lists and segments of `../lists.sel` and
+    its imports."""
     write(
         tmp_path,
         {
+            "selang.toml": "",
             "lists.sel": 'import "more/segs.sel"\nlist dnc = "list_dnc"\n',
             "more/segs.sel": 'segment adults = age >= 18 and status == "active"\n',
             "campaigns/c.sel": 'import "../lists.sel"\n'

@@ -1,6 +1,6 @@
 """Exact satisfiability of a conjunction of CXone filter rules (CONTRACT §2).
 
-Policies ask `analyse` for contradictions and `implies` for redundant rules; `evaluate` is
+Policies ask `analyse` for contradictions and `FieldRules` for redundant rules; `evaluate` is
 the reference meaning of one rule on one value; `compare` says exactly whom a change of
 selection adds and removes.
 """
@@ -8,6 +8,7 @@ selection adds and removes.
 from typing import TYPE_CHECKING, Any
 
 from .evaluate import evaluate
+from .fieldrules import FieldRules
 from .normalize import RuleLike
 from .ruleset import RuleSet
 from .solver import analyse, implies
@@ -17,6 +18,7 @@ __all__ = [
     "Comparison",
     "Contact",
     "Contradiction",
+    "FieldRules",
     "RuleLike",
     "RuleSet",
     "Satisfiable",

@@ -17,6 +17,7 @@ import attrs
 from selang.core.values import Scalar
 
 from .constraints import Constraint
+from .fieldrules import FieldRules
 from .normalize import Atom, RuleLike, normalize
 from .solver import UNSAT, _Unsatisfiable, witness
 
@@ -130,6 +131,7 @@ class _Side:
     # Each field's rules as a set: sides are compared field by field, rules by equality.
     sets: dict[str, frozenset[Atom]]
     _found: dict[str, Scalar | _Unsatisfiable | None] = attrs.Factory(dict)
+    _merged: dict[str, FieldRules] = attrs.Factory(dict)
 
     @classmethod
     def of(cls, selection: SelectionLike, read: dict[object, Atom | None]) -> _Side:
@@ -157,6 +159,14 @@ class _Side:
 
     def constraints(self, field: str) -> list[Constraint]:
         return [Constraint(a) for a in self.atoms.get(field, ())]
+
+    def implies(self, atom: Atom) -> bool:
+        """Whether every value passing this side's rules on the atom's field passes `atom`: the
+        field's rules are merged once, so asking about each of the other side's rules is cheap."""
+        merged = self._merged.get(atom.field)
+        if merged is None:
+            merged = self._merged[atom.field] = FieldRules(self.atoms.get(atom.field, ()))
+        return merged.implies(atom)
 
     def example(self, field: str) -> Scalar | _Unsatisfiable | None:
         """A value of `field` passing this side's rules on it, or UNSAT."""
@@ -205,11 +215,10 @@ def _difference(this: _Side, other: _Side, fields: tuple[str, ...]) -> Contact |
         present = this.sets.get(field, _NONE)
         if present == other.sets[field]:
             continue  # the same rules on both sides
-        mine = this.constraints(field)
         for atom in atoms:
             if atom in present:
                 continue  # `this` has the very rule: nobody passes it and fails it
-            if witness([*mine, Constraint(atom, negated=True)]) is UNSAT:
+            if this.implies(atom):
                 continue
             values = tuple(
                 (f, _failing(this, other, atom) if f == field else _value(this, other, f))

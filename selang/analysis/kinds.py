@@ -39,6 +39,12 @@ def _instant(value: dt.datetime) -> int:
 DATETIME_MIN = _instant(dt.datetime.min)
 DATETIME_MAX = _instant(dt.datetime.max)
 
+DOMAINS: dict[Kind, tuple[int, int]] = {
+    "date": (DATE_MIN, DATE_MAX),
+    "datetime": (DATETIME_MIN, DATETIME_MAX),
+}
+"""The keys some contact can hold, inclusive, for the kinds that take whole steps."""
+
 EXACT = decimal.Context(
     prec=decimal.MAX_PREC, Emax=decimal.MAX_EMAX, Emin=decimal.MIN_EMIN, traps=[decimal.Inexact]
 )

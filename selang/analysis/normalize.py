@@ -157,8 +157,8 @@ def _attainable(value: object) -> int:
     if c is None:
         return ILL_FORMED
     of, k = c
-    if of in _DOMAINS:
-        first, last = _DOMAINS[of]
+    if of in kinds.DOMAINS:
+        first, last = kinds.DOMAINS[of]
         return HOLDS_ALONE if first <= k <= last else UNSURE
     return HOLDS_ALONE
 
@@ -189,12 +189,6 @@ def _any_text(op: str, value: object) -> int:
     return HOLDS_ALONE if isinstance(value, str) else ILL_FORMED
 
 
-_DOMAINS: dict[Kind, tuple[int, int]] = {
-    "date": (kinds.DATE_MIN, kinds.DATE_MAX),
-    "datetime": (kinds.DATETIME_MIN, kinds.DATETIME_MAX),
-}
-
-
 def _bound(op: str, value: object) -> int:
     if type(value) is int or (type(value) is Decimal and value.is_finite()):
         return HOLDS_ALONE  # numbers are reals, unbounded either way
@@ -207,9 +201,9 @@ def _bound(op: str, value: object) -> int:
     if of == "string":
         # Every string is >= "", and none is below it.
         return HOLDS_ALONE if op != "lt" or k != "" else UNSURE
-    if of not in _DOMAINS:
+    if of not in kinds.DOMAINS:
         return UNSURE  # booleans have no order: the solver says why
-    first, last = _DOMAINS[of]
+    first, last = kinds.DOMAINS[of]
     # Days and instants are whole steps within the calendar's range; an offset date-time can
     # name an instant just outside it.
     fits = {"gt": k < last, "gte": k <= last, "lt": k > first, "lte": k >= first}[op]
@@ -228,8 +222,8 @@ def _range(op: str, value: object) -> int:
     of = a[0]
     if of != b[0] or of == "boolean" or a[1] > b[1]:
         return UNSURE
-    if of in _DOMAINS:
-        first, last = _DOMAINS[of]
+    if of in kinds.DOMAINS:
+        first, last = kinds.DOMAINS[of]
         return HOLDS_ALONE if max(first, a[1]) <= min(last, b[1]) else UNSURE
     return HOLDS_ALONE
 

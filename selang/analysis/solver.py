@@ -7,9 +7,9 @@ in the number of rules when they spread over many fields.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from itertools import product
-from typing import Any
+from typing import Any, TypeVar
 
 from selang.core.values import Kind, Scalar
 
@@ -27,17 +27,14 @@ class _Unsatisfiable:
 
 UNSAT = _Unsatisfiable()
 
-_DOMAINS: dict[Kind, tuple[Any, Any]] = {
-    "date": (kinds.DATE_MIN, kinds.DATE_MAX),
-    "datetime": (kinds.DATETIME_MIN, kinds.DATETIME_MAX),
-}
+T = TypeVar("T")
 
 
 def _solve_kind(of: Kind, prims: list[Primitive]) -> Any:
     if of == "number":
         return ordered.solve(prims, discrete=False, domain=None)
-    if of in _DOMAINS:
-        return ordered.solve(prims, discrete=True, domain=_DOMAINS[of])
+    if of in kinds.DOMAINS:
+        return ordered.solve(prims, discrete=True, domain=kinds.DOMAINS[of])
     if of == "string":
         return strings.solve(prims)
     # Text patterns only ever constrain strings (`constraints.restrict`): a boolean's are keys.
@@ -80,27 +77,33 @@ def _satisfiable(atoms: Iterable[Atom]) -> bool:
 
 
 def minimal_core(atoms: Sequence[Atom]) -> list[Atom]:
-    """A minimal unsatisfiable subset of `atoms` (which must be unsatisfiable), in input order.
+    """A minimal unsatisfiable subset of `atoms` (which must be unsatisfiable), in input order."""
+    return minimal_subset(atoms, _satisfiable)
+
+
+def minimal_subset(items: Sequence[T], satisfiable: Callable[[list[T]], bool]) -> list[T]:
+    """A minimal subset of `items` that `satisfiable` refuses (it must refuse them all), in
+    input order.
 
     QuickXplain (Junker, 2004): split the candidates in halves and recurse, so a core of k rules
     among n costs O(k log n) satisfiability checks instead of the n a deletion filter needs.
     That keeps a contradiction among thousands of rules on one field from taking minutes.
-    Satisfiability is monotone (fewer rules, more contacts), which is what makes it minimal.
+    `satisfiable` must be monotone (fewer rules, more contacts), which is what makes it minimal.
     """
-    return _quickxplain([], False, list(atoms))
 
+    def explain(background: list[T], added: bool, candidates: list[T]) -> list[T]:
+        # Recursion depth is log2(len(candidates)): no risk of overflow.
+        if added and not satisfiable(background):
+            return []
+        if len(candidates) <= 1:
+            return candidates
+        half = len(candidates) // 2
+        first, second = candidates[:half], candidates[half:]
+        from_second = explain(background + first, bool(first), second)
+        from_first = explain(background + from_second, bool(from_second), first)
+        return from_first + from_second
 
-def _quickxplain(background: list[Atom], added: bool, candidates: list[Atom]) -> list[Atom]:
-    # Recursion depth is log2(len(candidates)): no risk of overflow.
-    if added and not _satisfiable(background):
-        return []
-    if len(candidates) <= 1:
-        return candidates
-    half = len(candidates) // 2
-    first, second = candidates[:half], candidates[half:]
-    from_second = _quickxplain(background + first, bool(first), second)
-    from_first = _quickxplain(background + from_second, bool(from_second), first)
-    return from_first + from_second
+    return explain([], False, list(items))
 
 
 def _group(rules: Iterable[RuleLike]) -> tuple[dict[str, list[Atom]], tuple[RuleLike, ...]]:

@@ -67,12 +67,13 @@ class FileDiff:
         return self.comparison is not None and self.comparison.same
 
 
-def read(path: str, shown: str | None = None) -> Selection:
+def read(path: str, shown: str | None = None, top: str | None = None) -> Selection:
     """The selection of one `.sel` or `.json` file; raises `DiffError` when it cannot be read.
 
-    `shown` is the name diagnostics give the file (a revision's copy lives in a temporary folder).
+    `shown` is the name diagnostics give the file (a revision's copy lives in a temporary folder,
+    `top`, which counts as the top of its project for imports).
     """
-    result = load_selection(path)
+    result = load_selection(path, top=top)
     stopping = [
         d
         for d in (*result.diagnostics, *result.overridden)
@@ -117,14 +118,14 @@ def diff_git(rev: str, paths: Sequence[str]) -> list[FileDiff]:
             old_path = os.path.join(old_root, rel)
             shown = f"{rev}:{Path(rel).as_posix()}"
             if not os.path.exists(path):
-                old = read(old_path, shown)
+                old = read(old_path, shown, old_root)
                 results.append(FileDiff(path, old.campaign_id, "deleted", None, old=old))
                 continue
             new = read(path)
             if not os.path.isfile(old_path):
                 results.append(FileDiff(path, new.campaign_id, "added", None, new=new))
                 continue
-            old = read(old_path, shown)
+            old = read(old_path, shown, old_root)
             results.append(_compared(path, old, new, Finder().for_file(old_path)))
         return results
 

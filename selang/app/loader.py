@@ -50,9 +50,10 @@ def load_selection(
     path: str,
     shared: dict[str, ParseResult | None] | None = None,
     given: Mapping[str, bytes] | None = None,
+    top: str | None = None,
 ) -> LoadResult:
     """Read, resolve and check one `.sel` or `.json` file."""
-    return load_selections([path], shared, given=given)[0]
+    return load_selections([path], shared, given=given, top=top)[0]
 
 
 def load_selections(
@@ -63,6 +64,7 @@ def load_selections(
     consulted: set[str] | None = None,
     overrides: Overrides = NONE,
     given: Mapping[str, bytes] | None = None,
+    top: str | None = None,
 ) -> list[LoadResult]:
     """Read, resolve and check several files as one run (shared parses, settings, suppressions).
 
@@ -73,14 +75,16 @@ def load_selections(
     depend on (inputs, imports, configuration files looked for). `overrides` are settings
     from the command line, over those of each file's settings file. `given` holds files by
     their bytes instead of on disk (standard input under its name), for inputs and imports.
+    `top` counts as a project's top for the imports (files copied out of their project, see
+    `selang.semantic.project`).
     """
     given = dict(given or {})
     paths = list(paths)
     jobs = min(jobs, len(paths) // MIN_FILES_PER_JOB)
     if jobs > 1:
-        parts = _in_workers(paths, jobs, keep_selections, overrides, given)
+        parts = _in_workers(paths, jobs, keep_selections, overrides, given, top)
     else:
-        parts = [_load_part(paths, shared, True, overrides, given)]
+        parts = [_load_part(paths, shared, True, overrides, given, top)]
     from selang.checks.engine import Session
 
     session = Session(overrides)
@@ -108,6 +112,7 @@ def _load_part(
     report_failures: bool,
     overrides: Overrides,
     given: dict[str, bytes],
+    top: str | None = None,
 ) -> tuple[list[LoadResult], Session]:
     from selang.checks.engine import Session
     from selang.syntax.source import given_first, read_source
@@ -117,7 +122,7 @@ def _load_part(
     shared = {} if shared is None else shared
     results = []
     for path in paths:
-        result, comments = _read(path, shared, read, given)
+        result, comments = _read(path, shared, read, given, top)
         if result.unreadable:
             results.append(result)
             continue
@@ -128,12 +133,12 @@ def _load_part(
     return results, session
 
 
-_Slice = tuple[list[str], bool, bool, Overrides, dict[str, bytes]]
+_Slice = tuple[list[str], bool, bool, Overrides, dict[str, bytes], str | None]
 
 
 def _work(args: _Slice) -> tuple[list[LoadResult], Session]:
-    paths, report_failures, keep_selections, overrides, given = args
-    results, session = _load_part(paths, None, report_failures, overrides, given)
+    paths, report_failures, keep_selections, overrides, given, top = args
+    results, session = _load_part(paths, None, report_failures, overrides, given, top)
     if not keep_selections:
         results = [attrs.evolve(r, selection=None) for r in results]
     return results, session
@@ -145,6 +150,7 @@ def _in_workers(
     keep_selections: bool,
     overrides: Overrides,
     given: dict[str, bytes],
+    top: str | None,
 ) -> list[tuple[list[LoadResult], Session]]:
     from selang.app.workers import map_slices
 
@@ -153,7 +159,7 @@ def _in_workers(
     # process checks the first slice itself: one process fewer to start, and one slice of
     # results that never needs sending back.
     slices: list[_Slice] = [
-        (paths[i : i + size], i == 0, keep_selections, overrides, given)
+        (paths[i : i + size], i == 0, keep_selections, overrides, given, top)
         for i in range(0, len(paths), size)
     ]
     return map_slices(_work, slices)
@@ -164,6 +170,7 @@ def _read(
     shared: dict[str, ParseResult | None],
     read: SourceReader,
     given: Mapping[str, bytes],
+    top: str | None = None,
 ) -> tuple[LoadResult, dict[str, tuple[Comment, ...]]]:
     if path not in given:
         problem = _unreadable(path)
@@ -180,7 +187,7 @@ def _read(
         return LoadResult(path, selection, tuple(diagnostics), files=(path,)), {}
     from selang.semantic.resolve import resolve
 
-    program = resolve(path, shared=shared, read=read)
+    program = resolve(path, shared=shared, read=read, top=top)
     result = LoadResult(path, program.selection, program.diagnostics, files=program.files)
     return result, program.comments
 

@@ -11,6 +11,7 @@ import attrs
 
 from selang.core.diagnostics import Span
 from selang.semantic.imports import SourceReader
+from selang.semantic.project import Projects
 from selang.syntax import ast
 from selang.syntax.parser import parse
 
@@ -47,15 +48,21 @@ class Scope:
         return self.definitions.get((kind, name))
 
 
-def import_target(importer: str, decl: ast.ImportDecl) -> str | None:
-    if "\0" in decl.path or importer.startswith("<"):
+def import_target(
+    importer: str, decl: ast.ImportDecl, projects: Projects | None = None
+) -> str | None:
+    """The file an import names, when the resolver would read it (a `.sel` file inside the
+    project, see `selang.semantic.project`); else None, and nothing of it is shown."""
+    if importer.startswith("<"):
         return None
-    return os.path.normpath(os.path.join(os.path.dirname(importer), decl.path))
+    target, refused = (projects or Projects()).target(importer, decl.path)
+    return os.path.normpath(target) if refused is None else None
 
 
 def scope(path: str, module: ast.Module, read: SourceReader, limit: int = 1000) -> Scope:
     """Walk the imports breadth first (each file once); first definitions win, as in resolve."""
     found = Scope()
+    projects = Projects()
     queue: list[tuple[str, ast.Module]] = [(path, module)]
     seen = {os.path.realpath(path) if not path.startswith("<") else path}
     while queue and len(found.modules) < limit:
@@ -68,7 +75,7 @@ def scope(path: str, module: ast.Module, read: SourceReader, limit: int = 1000) 
                     (kind, decl.name), Definition(kind, decl.name, decl, current)
                 )
             elif isinstance(decl, ast.ImportDecl):
-                target = import_target(current, decl)
+                target = import_target(current, decl, projects)
                 if target is None or os.path.realpath(target) in seen:
                     continue
                 seen.add(os.path.realpath(target))

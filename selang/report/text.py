@@ -28,9 +28,14 @@ def _lines_of(path: str, _stamp: tuple[int, ...]) -> tuple[str, ...]:
 
 
 WIDTH = 100  # longest source excerpt shown; a longer line is cut around the span
+SOURCES = (".sel", ".json")
+"""The files an excerpt is shown from: selang's own inputs (and standard input, whatever its
+name), never another file a path named."""
 
 
 def _excerpt(span: Span, gutter: int, context: Context) -> list[str]:
+    if not span.path.endswith(SOURCES) and span.path not in context.texts:
+        return []
     lines = _lines(span.path, context)
     if not 1 <= span.line <= len(lines):
         return []

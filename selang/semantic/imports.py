@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import attrs
 
 from selang.core.diagnostics import Diagnostic, Related, Span, error
+from selang.semantic.project import RULE, Projects
 from selang.syntax import ast
 from selang.syntax.parser import ParseResult, parse
 from selang.syntax.source import key as file_key
@@ -47,6 +47,7 @@ class Imports:
     shared: dict[str, ParseResult | None] = attrs.Factory(dict)
     files: list[str] = attrs.Factory(list)
     read: SourceReader = read_source
+    projects: Projects = attrs.Factory(Projects)
 
     def load(self, root: str, text: str | None = None) -> ast.Module | None:
         """Parse the root and every file it imports, depth first, reporting cycles once."""
@@ -68,12 +69,13 @@ class Imports:
                 stack.pop()
                 chain.pop()
                 continue
-            if "\0" in decl.path:  # no file system takes it, and `os` functions raise on it
+            target, refused = self.projects.target(path, decl.path)
+            if refused is not None:
+                # Never read: a file outside the project, or not source, shows nothing of itself.
                 shown = decl.path.replace("\0", "\\u0000")
-                problem = f"cannot import `{shown}`: the path holds a NUL character"
-                self.diagnostics.append(error(NAMES, problem, decl.span))
+                problem = f"cannot import `{shown}`: {refused}"
+                self.diagnostics.append(error(NAMES, problem, decl.span, help=RULE))
                 continue
-            target = str(Path(path).parent / decl.path)
             key = file_key(target)
             if key in chain:
                 cycle = " → ".join(os.path.relpath(p) for p in [*chain[chain.index(key) :], key])
@@ -109,6 +111,8 @@ class Imports:
             self._define(imported.module, target)
             stack.append((target, _imports_of(imported.module)))
             chain.append(key)
+        # Whether an import was allowed depends on the project markers looked for.
+        self.files.extend(self.projects.consulted)
         return result.module
 
     def _parse_file(self, path: str, via: ast.ImportDecl | None) -> ParseResult | None:

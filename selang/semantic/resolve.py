@@ -14,6 +14,7 @@ import attrs
 from selang.core.diagnostics import Diagnostic, Related, Span, error
 from selang.semantic.imports import NAMES, Definition, Imports, SourceReader, empty_id
 from selang.semantic.model import ListRef, Rule, Selection, Tier
+from selang.semantic.project import Projects
 from selang.semantic.rules import check_rule
 from selang.semantic.ruletext import COMPARE_OPS
 from selang.syntax import ast
@@ -274,13 +275,20 @@ def resolve(
     text: str | None = None,
     shared: dict[str, ParseResult | None] | None = None,
     read: SourceReader | None = None,
+    top: str | None = None,
 ) -> Program:
     """Resolve the file at `path` (or `text` given as its contents) and all it imports.
 
     `shared` caches parsed files between calls (pass the same dict for every file of one run).
     `read` reads each file instead of `read_source` (an editor's unsaved documents first).
+    `top` is a folder that counts as a project's top, for files copied out of their project
+    (see `selang.semantic.project`).
     """
-    resolver = _Resolver(shared=shared if shared is not None else {}, read=read or read_source)
+    resolver = _Resolver(
+        shared=shared if shared is not None else {},
+        read=read or read_source,
+        projects=Projects(top),
+    )
     module = resolver.load(path, text)
     selection = None
     if module is not None:

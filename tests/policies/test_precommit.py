@@ -23,6 +23,7 @@ def test_hook_declaration() -> None:
 def test_hook_entry_on_staged_files(write, run) -> None:
     """`selang check` on a list of relative paths, one importing a library not in the list,
     reports each file's problems and exits 1 on errors, 0 once they are fixed."""
+    write("selang.toml", "")  # the project's top: imports reach across its folders
     write("lib/lists.sel", 'list dnc = "list_dnc"\nsegment adults = age >= 18\n')
     write(
         "campaigns/a.sel",
