@@ -205,9 +205,13 @@ class Applying:
         jobs: int,
         strict: bool,
         on_done: Callable[[Outcome], None] | None = None,
+        on_stop: Callable[[], None] | None = None,
     ) -> list[Outcome]:
-        """Outcomes in input order; a pinned change (`strict`) refuses a campaign that moved."""
-        return self.engine.apply_all(items, jobs=jobs, strict=strict, on_done=on_done)
+        """Outcomes in input order; a pinned change (`strict`) refuses a campaign that moved.
+        A Ctrl-C stops the run gracefully (`on_stop` is told): see `Engine.apply_all`."""
+        return self.engine.apply_all(
+            items, jobs=jobs, strict=strict, on_done=on_done, on_stop=on_stop
+        )
 
     @property
     def retries(self) -> int:
@@ -233,12 +237,23 @@ class RunEnd:
 
 
 def finish_run(
-    conn: Connection, outcomes: Sequence[Outcome], retries: int, metrics_file: str | None
+    conn: Connection,
+    outcomes: Sequence[Outcome],
+    retries: int,
+    metrics_file: str | None,
+    *,
+    deliver: bool = True,
 ) -> RunEnd:
-    """Deliver pending CRM events (within 10 s), then write the run's Prometheus metrics."""
+    """Deliver pending CRM events (within 10 s; not when `deliver` is false, as after a
+    Ctrl-C, when they wait in the outbox), then write the run's Prometheus metrics."""
+    from selang.remote.crm import Delivery
     from selang.remote.metrics import RunMetrics
+    from selang.state import outbox
 
-    delivery = flush_crm(conn.state_dir, budget=10.0)[0]
+    if deliver:
+        delivery = flush_crm(conn.state_dir, budget=10.0)[0]
+    else:
+        delivery = Delivery(0, len(outbox.pending(state_dir(conn.state_dir))), "interrupted")
     metrics = RunMetrics.of(outcomes, retries)
     error = None
     if metrics_file:
