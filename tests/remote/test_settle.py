@@ -220,3 +220,29 @@ def test_a_live_runs_intent_is_left_to_it(sb: Sandbox, tmp_path: Path) -> None:
         assert first.result().status == "applied"
     assert audit.open_intents(tmp_path) == [] and audit.verify(tmp_path) == []
     assert sorted(r.campaign_id for r in audit.applied(tmp_path)) == ["c1", "c2"]
+
+
+@pytest.mark.parametrize(
+    ("table", "why"),
+    [("chain_head", "cannot take the intent"), ("audit", "cannot be read")],
+)
+def test_a_trail_that_cannot_take_the_intent_sends_nothing(
+    sb: Sandbox, tmp_path: Path, table: str, why: str
+) -> None:
+    """When the intent cannot be written, or open intents cannot be read (a table of the trail
+    gone mid-run), the PATCH is not sent: the campaign fails saying so and stays as it was."""
+    import sqlite3
+
+    from selang.state import db
+
+    add_campaign(sb, "c1")
+    with make_client(sb) as client, Engine(client, state_dir=tmp_path) as engine:
+        conn = sqlite3.connect(db.db_path(tmp_path))
+        conn.execute(f"DROP TABLE {table}")
+        conn.commit()
+        conn.close()
+        outcome = engine.apply(want())
+    assert outcome.status == "failed" and outcome.message.startswith("nothing was sent")
+    assert why in outcome.message
+    assert not [r for r in sb.requests() if r.method == "PATCH"]
+    assert sb.campaign("c1")["version"] == 1
