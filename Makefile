@@ -1,17 +1,22 @@
 # Everyday tasks. `make test` is what CI runs; `make test-deep` runs the property tests with
 # many more examples (HYPOTHESIS_PROFILE=deep), for before a release or after a grammar change;
+# `make test-slow` runs the tests marked slow (minutes of fault trials, such as the 20-signal
+# trials of an interrupted apply), which `make test` leaves out;
 # `make bench` runs the benchmarks of BENCHMARKS.md; `make tables` regenerates the parse tables
 # (selang/syntax/_tables.py) after a change to grammar/selang.lark.
 
 PYTHON ?= .venv/bin/python
 
-.PHONY: test test-deep lint bench quickstart tables
+.PHONY: test test-deep test-slow lint bench quickstart tables
 
 test:
 	$(PYTHON) -m pytest
 
 test-deep:
 	HYPOTHESIS_PROFILE=deep $(PYTHON) -m pytest tests/properties tests/analysis
+
+test-slow:
+	$(PYTHON) -m pytest -m slow
 
 tables:
 	$(PYTHON) -m selang.syntax.generate

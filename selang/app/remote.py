@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -306,9 +307,13 @@ class Applying:
         jobs: int,
         strict: bool,
         on_done: Callable[[Outcome], None] | None = None,
+        on_stop: Callable[[], None] | None = None,
     ) -> list[Outcome]:
-        """Outcomes in input order; a pinned change (`strict`) refuses a campaign that moved."""
-        return self.engine.apply_all(items, jobs=jobs, strict=strict, on_done=on_done)
+        """Outcomes in input order; a pinned change (`strict`) refuses a campaign that moved.
+        A Ctrl-C stops the run gracefully (`on_stop` is told): see `Engine.apply_all`."""
+        return self.engine.apply_all(
+            items, jobs=jobs, strict=strict, on_done=on_done, on_stop=on_stop
+        )
 
     @property
     def retries(self) -> int:
@@ -344,14 +349,24 @@ def finish_run(
     retries: int,
     metrics_file: str | None,
     *,
-    deliver: bool = True,
+    held: str | None = None,
 ) -> RunEnd:
-    """Deliver pending CRM events (within 10 s) unless told not to (on a full disk, where no
-    delivery could be marked done), then write the run's Prometheus metrics."""
+    """Deliver pending CRM events (within 10 s) unless `held` says why not (an interrupt, a full
+    disk, where no delivery could be marked done: they wait in the outbox), then write the
+    run's Prometheus metrics."""
     from selang.remote.crm import Delivery
     from selang.remote.metrics import RunMetrics
+    from selang.state import outbox
+    from selang.state.db import TrailError
 
-    delivery = flush_crm(conn.state_dir, budget=10.0)[0] if deliver else Delivery(0, 0)
+    if held is None:
+        delivery = flush_crm(conn.state_dir, budget=10.0)[0]
+    else:
+        try:
+            waiting = len(outbox.pending(state_dir(conn.state_dir)))
+        except (OSError, TrailError, sqlite3.Error):  # a full disk may refuse even a read
+            waiting = 0
+        delivery = Delivery(0, waiting, held)
     metrics = RunMetrics.of(outcomes, retries)
     error = None
     if metrics_file:

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from selang.cli.connection import OK, err, handle_errors, state_option
+
+if TYPE_CHECKING:
+    from selang.state.audit import AuditRecord
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     audit = sub.add_parser("audit", help="show or verify the local audit trail")
     audit_sub = audit.add_subparsers(dest="audit_command", metavar="COMMAND", required=True)
-    log = audit_sub.add_parser("log", help="list applied changes")
+    log = audit_sub.add_parser("log", help="list the changes sent and their outcomes")
     log.add_argument("--format", choices=["text", "json"], default="text")
     state_option(log)
     log.set_defaults(run=run_audit_log)
@@ -36,13 +40,29 @@ def run_audit_log(args: argparse.Namespace) -> int:
         return OK
     if not records:
         print("no applied changes recorded")
+    unsettled = {r.seq for r in audit.open_intents(where)}
     for r in records:
-        print(
-            f"#{r.seq} {r.at} {r.campaign_id} v{r.version_before} -> v{r.version_after} "
-            f"{r.result} by {r.actor} from `{r.source}` ({r.latency_ms} ms) "
-            f"payload {r.payload_sha256[:12]} hash {r.hash[:12]}"
-        )
+        print(_line(r, r.seq in unsettled))
     return OK
+
+
+def _line(r: AuditRecord, unsettled: bool) -> str:
+    """One record: an intent says the PATCH it announced; a settlement names its intent."""
+    from selang.state import audit
+
+    if r.kind == audit.INTENT:
+        what = f"v{r.version_before} intent: PATCH to v{r.version_before + 1}"
+        what += " (not settled yet)" if unsettled else ""
+    elif r.kind == audit.APPLIED:
+        what = f"v{r.version_before} -> v{r.version_after} {r.result}"
+    else:  # abandoned or undetermined: the result says which, and why
+        what = f"v{r.version_before} {r.result}"
+    if r.settles is not None:
+        what += f" (settles #{r.settles})"
+    return (
+        f"#{r.seq} {r.at} {r.campaign_id} {what} by {r.actor} from `{r.source}` "
+        f"({r.latency_ms} ms) payload {r.payload_sha256[:12]} hash {r.hash[:12]}"
+    )
 
 
 @handle_errors

@@ -28,6 +28,8 @@ if TYPE_CHECKING:
     from selang.remote.apply import Desired, Outcome
     from selang.remote.plan import PlannedChange
 
+# A run stopped by Ctrl-C, as the shell reports a process ended by SIGINT.
+INTERRUPTED = 130
 # Requests wait on the network, not the CPU; a 429 slows every worker through the shared pace.
 DEFAULT_JOBS = 16
 
@@ -229,14 +231,27 @@ def run_apply(args: argparse.Namespace) -> int:
             pinned = list(shown)
         progress = _Progress(len(desired), enabled=sys.stderr.isatty())
         items = list(zip(desired, pinned, strict=True))
-        outcomes = session.apply(items, jobs=args.jobs, strict=strict, on_done=progress)
-        retries, stopped = session.retries, session.stopped
+        outcomes = session.apply(
+            items, jobs=args.jobs, strict=strict, on_done=progress, on_stop=_stopping
+        )
+        retries, full = session.retries, session.stopped
     _print_outcomes(outcomes)
-    end = remote.finish_run(conn, outcomes, retries, args.metrics_file, deliver=stopped is None)
+    interrupted = any(o.status == "interrupted" for o in outcomes)
+    held = "interrupted" if interrupted else "disk full" if full is not None else None
+    end = remote.finish_run(conn, outcomes, retries, args.metrics_file, held=held)
     _print_end(args, end)
-    if stopped is not None:  # a local problem, like an unwritable state folder
+    if interrupted:
+        err("interrupted: the campaigns marked `interrupted` were not applied; run `apply` "
+            "again to settle what was in flight and apply the rest")  # fmt: skip
+        return INTERRUPTED
+    if full is not None:  # a local problem: no room for the audit trail
         return USAGE
     return OK if all(o.ok for o in outcomes) else REMOTE
+
+
+def _stopping() -> None:
+    err("stopping: no further change is sent; waiting for the answers to those in flight "
+        "(Ctrl-C again to stop at once: the next `apply` settles them)")  # fmt: skip
 
 
 def _confirm(question: str) -> bool:
@@ -287,8 +302,10 @@ def _print_outcomes(outcomes: Sequence[Outcome]) -> None:
     for row in rows:
         print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
     for o in outcomes:
-        if o.status in ("failed", "conflict"):
+        if o.status in ("failed", "conflict") or (o.status == "interrupted" and o.patches):
             err(f"{o.campaign_id}: {o.message}")
+        elif o.status == "unchanged" and o.message:  # an earlier run's change, settled now
+            print(f"campaign `{o.campaign_id}`: {o.message}")
         if o.status == "conflict" and o.theirs is not None and o.ours is not None:
             print(f"campaign `{o.campaign_id}`: live selection (theirs) -> this file (ours):")
             lines = planning.render(planning.diff(o.theirs, o.ours), indent="  ")

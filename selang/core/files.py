@@ -90,6 +90,31 @@ def write_atomic(path: str | os.PathLike[str], data: bytes, *, durable: bool = T
         _fsync_dir(target.parent)
 
 
+def write_new(path: str | os.PathLike[str], data: bytes) -> bool:
+    """Create `path` holding `data`, whole or not at all, unless it exists already.
+
+    The data goes to a private (0600) temporary file beside `path`, is flushed to disk, and is
+    then linked into place, which fails when another process made the file first: False then,
+    and theirs stands. A process killed at any moment leaves no file or the whole one.
+    """
+    target = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".new", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            os.link(tmp, target)
+        except FileExistsError:
+            return False
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+    _fsync_dir(target.parent)
+    return True
+
+
 def _fsync_dir(folder: Path) -> None:
     # Makes the rename itself durable; not every platform lets a folder be opened.
     try:

@@ -29,7 +29,7 @@ class RunMetrics:
             applied=count("applied"),
             unchanged=count("unchanged"),
             conflicts=count("conflict"),
-            failed=count("failed"),
+            failed=count("failed") + count("interrupted"),  # not applied, as failures are
             retries=retries,
             latencies=tuple(sorted(o.latency for o in outcomes)),
         )

@@ -1,20 +1,27 @@
-"""The audit trail: one chained record per applied change, written with its CRM event.
+"""The audit trail: one chained record per PATCH intended and per outcome, with CRM events.
 
-Each record carries the previous record's hash and its own HMAC-SHA256, under the audit key
-(`selang.state.keys`, kept outside the database), over a canonical JSON of every field;
-`chain_head` remembers the last one and the `trail` row proves when the trail was created, so
-edits, deletions, reordering and an emptied trail all show. Records written before the key
-existed carry a plain SHA-256 (`scheme = 'sha256'`) and are checked as such.
+Before each PATCH an `intent` record names the campaign, the version the PATCH is sent at and
+the selection's hash; a later record settles it: `applied` (with its CRM event, in the same
+transaction), `abandoned` (it did not land) or `undetermined` (whether it landed cannot be
+told). An intent with no settlement is a change in flight, or one whose run was stopped; the
+next run settles it. Each record carries the previous record's hash and its own HMAC-SHA256,
+under the audit key (`selang.state.keys`, kept outside the database), over a canonical JSON of
+every field; `chain_head` remembers the last one and the `trail` row proves when the trail
+was created, so edits, deletions, reordering and an emptied trail all show. Records written
+before the key existed carry a plain SHA-256 (`scheme = 'sha256'`) and are checked as such.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import getpass
 import hashlib
 import hmac
 import os
 import socket
+import sqlite3
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +31,9 @@ from selang.core import jsonio
 from selang.state import db, keys, outbox
 
 GENESIS = "0" * 64
+INTENT, APPLIED, ABANDONED, UNDETERMINED = "intent", "applied", "abandoned", "undetermined"
+KINDS = (INTENT, APPLIED, ABANDONED, UNDETERMINED)
+SETTLEMENTS = (APPLIED, ABANDONED, UNDETERMINED)
 FIELDS = (
     "seq", "at", "campaign_id", "version_before", "version_after", "payload_sha256",
     "actor", "cwd", "source", "result", "latency_ms", "attempts", "prev_hash",
@@ -32,7 +42,8 @@ FIELDS = (
 
 @attrs.frozen
 class Change:
-    """An applied change as the engine saw it; never contact data, only the payload's hash."""
+    """A record as the engine gives it: an intent, an applied change or another settlement
+    (`settles`: the intent's seq); never contact data, only the payload's hash."""
 
     campaign_id: str
     version_before: int
@@ -43,6 +54,8 @@ class Change:
     latency_ms: int
     attempts: int
     compliant: bool = True
+    kind: str = APPLIED
+    settles: int | None = None
     actor: str = attrs.field(factory=lambda: who())
     cwd: str = attrs.field(factory=os.getcwd)
 
@@ -66,6 +79,8 @@ class AuditRecord:
     compliant: bool | None = None
     event_id: str | None = None
     scheme: str = "sha256"
+    kind: str = APPLIED
+    settles: int | None = None
 
     def to_json(self) -> dict[str, Any]:
         return attrs.asdict(self)
@@ -78,8 +93,20 @@ class AuditRecord:
         return cls(**values)
 
 
-KEYED = "hmac-sha256"
-MAC_FIELDS = (*FIELDS, "compliant", "event_id", "scheme")
+# Keyed records since intents: the MAC covers `kind` and `settles` too.
+KEYED = "hmac-sha256-v2"
+# Keyed records from before intents; each of them is an applied change that settles nothing.
+KEYED_V1 = "hmac-sha256"
+MAC_FIELDS_V1 = (*FIELDS, "compliant", "event_id", "scheme")
+MAC_FIELDS = (*MAC_FIELDS_V1, "kind", "settles")
+
+
+class AlreadySettled(Exception):
+    """The intent a settlement names was settled meanwhile (by another run): `existing` did."""
+
+    def __init__(self, existing: AuditRecord) -> None:
+        super().__init__(f"record {existing.settles} is already settled by record {existing.seq}")
+        self.existing = existing
 
 
 def who() -> str:
@@ -100,8 +127,10 @@ def record_hash(fields: dict[str, Any]) -> str:
 
 
 def record_mac(key: bytes, fields: dict[str, Any]) -> str:
-    """HMAC-SHA256 over every field but the MAC itself, `compliant` and the event included."""
-    body = {k: fields[k] for k in MAC_FIELDS}
+    """HMAC-SHA256 over every field but the MAC itself, `compliant` and the event included
+    (and the kind and the intent it settles, for records of the current scheme)."""
+    names = MAC_FIELDS_V1 if fields["scheme"] == KEYED_V1 else MAC_FIELDS
+    body = {k: fields[k] for k in names}
     if body["compliant"] is not None:
         body["compliant"] = bool(body["compliant"])
     return hmac.new(key, _canonical(body), hashlib.sha256).hexdigest()
@@ -128,10 +157,12 @@ def record_applied(
 
 
 class Journal:
-    """One connection for a run's records: each commit costs one WAL sync, not a reopen.
+    """One connection for a run's records, safe to share between threads, with group commit.
 
-    Opening and closing per record would also checkpoint the WAL into the database (more
-    syncs) every time. Callers serialise `record`; the connection may cross threads.
+    Each record must be on disk before `record` returns (an intent before its PATCH leaves),
+    and each commit costs a WAL sync; the records that threads hand in while a commit is under
+    way go out together in the next one, so many workers share a sync instead of queueing for
+    one each. Opening and closing per record would also checkpoint the WAL every time.
     """
 
     def __init__(self, state_dir: Path) -> None:
@@ -139,7 +170,10 @@ class Journal:
         assert key is not None  # `create` makes one when there is none
         self._key: bytes = key
         self._state_dir = state_dir
-        self._conn = db.connect(state_dir, check_same_thread=False)
+        self._writing = threading.Lock()  # held by the thread committing a batch
+        self._queue_lock = threading.Lock()
+        self._queue: list[_Pending] = []
+        self._conn = db.connect(state_dir, check_same_thread=False, init=self._new_trail)
         try:
             self._start_trail()
         except BaseException:
@@ -147,24 +181,30 @@ class Journal:
             raise
 
     def _start_trail(self) -> None:
-        """Write the trail's creation proof once; a trail from before keys is marked legacy."""
+        """Write the trail's creation proof once (a new database has it from `_new_trail`);
+        a trail from before keys is marked legacy."""
         conn = self._conn
         with db.transaction(conn, self._state_dir):
             if conn.execute("SELECT 1 FROM trail").fetchone() is None:
-                legacy = conn.execute("SELECT count(*) FROM audit").fetchone()[0]
-                created = _now()
-                conn.execute(
-                    "INSERT INTO trail (id, created_at, legacy, proof) VALUES (1, ?, ?, ?)",
-                    (created, legacy, creation_proof(self._key, created, legacy)),
-                )
-                if not legacy:
-                    conn.execute(
-                        "INSERT OR IGNORE INTO chain_head (id, seq, hash) VALUES (1, 0, ?)",
-                        (GENESIS,),
-                    )
+                self._new_trail(conn)
+
+    def _new_trail(self, conn: Any) -> None:
+        """The creation proof and, for a trail with no records, the chain's genesis head;
+        inside the caller's transaction."""
+        legacy = conn.execute("SELECT count(*) FROM audit").fetchone()[0]
+        created = _now()
+        conn.execute(
+            "INSERT INTO trail (id, created_at, legacy, proof) VALUES (1, ?, ?, ?)",
+            (created, legacy, creation_proof(self._key, created, legacy)),
+        )
+        if not legacy:
+            conn.execute(
+                "INSERT OR IGNORE INTO chain_head (id, seq, hash) VALUES (1, 0, ?)", (GENESIS,)
+            )
 
     def close(self) -> None:
-        self._conn.close()
+        with self._writing:
+            self._conn.close()
 
     def __enter__(self) -> Journal:
         return self
@@ -173,44 +213,137 @@ class Journal:
         self.close()
 
     def record(self, change: Change, *, notify: bool = True) -> tuple[AuditRecord, str | None]:
-        """Append the record and (with `notify`) its CRM event in one transaction."""
+        """Append the record and, for an applied change with `notify`, its CRM event, in one
+        transaction, and return once it is committed. A settlement of an intent that is
+        settled already raises `AlreadySettled` and writes nothing."""
+        if change.kind not in KINDS:
+            raise ValueError(f"unknown kind of audit record `{change.kind}`")
+        mine = _Pending(change, notify)
+        with self._queue_lock:
+            self._queue.append(mine)
+        with self._writing:
+            if not mine.done:  # nobody took it into their commit meanwhile: commit the queue
+                with self._queue_lock:
+                    batch, self._queue = self._queue, []
+                self._commit(batch)
+        if mine.error is not None:
+            raise mine.error
+        assert mine.result is not None
+        return mine.result
+
+    def _commit(self, batch: list[_Pending]) -> None:
+        """One transaction for `batch`; a record that is refused (`_check_open`) is left out
+        by its savepoint, the others go in. Each pending record gets its result or error."""
         conn = self._conn
-        with db.transaction(conn, self._state_dir):
-            head = conn.execute("SELECT seq, hash FROM chain_head WHERE id = 1").fetchone()
-            seq, prev = (head["seq"] + 1, head["hash"]) if head else (1, GENESIS)
-            fields: dict[str, Any] = {
-                "seq": seq,
-                "at": _now(),
-                "campaign_id": change.campaign_id,
-                "version_before": change.version_before,
-                "version_after": change.version_after,
-                "payload_sha256": change.payload_sha256,
-                "actor": change.actor,
-                "cwd": change.cwd,
-                "source": change.source,
-                "result": change.result,
-                "latency_ms": change.latency_ms,
-                "attempts": change.attempts,
-                "prev_hash": prev,
-                "compliant": change.compliant,
-                "event_id": outbox.new_event_id() if notify else None,
-                "scheme": KEYED,
-            }
-            fields["hash"] = record_mac(self._key, fields)
-            names = ", ".join(fields)
-            marks = ", ".join("?" for _ in fields)
-            conn.execute(f"INSERT INTO audit ({names}) VALUES ({marks})", tuple(fields.values()))
-            conn.execute(
-                "INSERT INTO chain_head (id, seq, hash) VALUES (1, ?, ?) "
-                "ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
-                (seq, fields["hash"]),
-            )
-            event_id = fields["event_id"]
-            if event_id is not None:
-                outbox.enqueue(
-                    conn, audit_seq=seq, payload=event_payload(fields), event_id=event_id
-                )
+        try:
+            with db.full_disk_named(self._state_dir):  # no room: `DiskFull`, naming the file
+                conn.execute("BEGIN IMMEDIATE")
+                for pending in batch:
+                    conn.execute("SAVEPOINT one")
+                    try:
+                        pending.result = self._append(pending.change, pending.notify)
+                    except (AlreadySettled, ValueError) as exc:
+                        conn.execute("ROLLBACK TO one")
+                        pending.error = exc
+                    conn.execute("RELEASE one")
+                conn.execute("COMMIT")
+        except BaseException as exc:
+            _rollback(conn)
+            failed = exc if isinstance(exc, Exception) else InterruptedError("interrupted")
+            for pending in batch:
+                pending.result, pending.error = None, failed
+            if not isinstance(exc, Exception):
+                raise
+        finally:
+            for pending in batch:
+                pending.done = True
+
+    def _append(self, change: Change, notify: bool) -> tuple[AuditRecord, str | None]:
+        conn = self._conn
+        if change.settles is not None:
+            self._check_open(change)
+        head = conn.execute("SELECT seq, hash FROM chain_head WHERE id = 1").fetchone()
+        seq, prev = (head["seq"] + 1, head["hash"]) if head else (1, GENESIS)
+        fields: dict[str, Any] = {
+            "seq": seq,
+            "at": _now(),
+            "campaign_id": change.campaign_id,
+            "version_before": change.version_before,
+            "version_after": change.version_after,
+            "payload_sha256": change.payload_sha256,
+            "actor": change.actor,
+            "cwd": change.cwd,
+            "source": change.source,
+            "result": change.result,
+            "latency_ms": change.latency_ms,
+            "attempts": change.attempts,
+            "prev_hash": prev,
+            "compliant": change.compliant,
+            "event_id": outbox.new_event_id() if notify and change.kind == APPLIED else None,
+            "scheme": KEYED,
+            "kind": change.kind,
+            "settles": change.settles,
+        }
+        fields["hash"] = record_mac(self._key, fields)
+        names = ", ".join(fields)
+        marks = ", ".join("?" for _ in fields)
+        conn.execute(f"INSERT INTO audit ({names}) VALUES ({marks})", tuple(fields.values()))
+        conn.execute(
+            "INSERT INTO chain_head (id, seq, hash) VALUES (1, ?, ?) "
+            "ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
+            (seq, fields["hash"]),
+        )
+        event_id = fields["event_id"]
+        if event_id is not None:
+            outbox.enqueue(conn, audit_seq=seq, payload=event_payload(fields), event_id=event_id)
         return AuditRecord(**fields), event_id
+
+    def _check_open(self, change: Change) -> None:
+        row = self._conn.execute(
+            "SELECT kind, campaign_id FROM audit WHERE seq = ?", (change.settles,)
+        ).fetchone()
+        if row is None or row["kind"] != INTENT or row["campaign_id"] != change.campaign_id:
+            raise ValueError(f"record {change.settles} is not an intent for this campaign")
+        done = self._conn.execute(
+            "SELECT * FROM audit WHERE settles = ?", (change.settles,)
+        ).fetchone()
+        if done is not None:
+            raise AlreadySettled(AuditRecord.from_row(done))
+
+    def open_intents(self, campaign_id: str | None = None) -> list[AuditRecord]:
+        """Intents no record settles yet (changes in flight, or left by a stopped run)."""
+        with self._writing:
+            return _open_intents(self._conn, campaign_id)
+
+
+@attrs.define
+class _Pending:
+    """A record handed to `Journal.record`, waiting for the commit that takes it."""
+
+    change: Change
+    notify: bool
+    done: bool = False
+    result: tuple[AuditRecord, str | None] | None = None
+    error: Exception | None = None
+
+
+def _open_intents(conn: Any, campaign_id: str | None = None) -> list[AuditRecord]:
+    where = "" if campaign_id is None else " AND a.campaign_id = ?"
+    rows = conn.execute(
+        "SELECT * FROM audit a WHERE a.kind = 'intent'"
+        f"{where} AND NOT EXISTS (SELECT 1 FROM audit b WHERE b.settles = a.seq) ORDER BY a.seq",
+        () if campaign_id is None else (campaign_id,),
+    ).fetchall()
+    return [AuditRecord.from_row(row) for row in rows]
+
+
+def _rollback(conn: Any) -> None:
+    # An interrupt can arrive after COMMIT returned, and after a full disk SQLite has rolled
+    # back by itself: then there is nothing to roll back, and an error from ROLLBACK must not
+    # hide the interrupt or the error that ended the transaction.
+    if conn.in_transaction:
+        with contextlib.suppress(sqlite3.Error):
+            conn.execute("ROLLBACK")
 
 
 def event_payload(fields: dict[str, Any]) -> dict[str, Any]:
@@ -233,6 +366,24 @@ def records(state_dir: Path) -> list[AuditRecord]:
             return []
         rows = conn.execute("SELECT * FROM audit ORDER BY seq").fetchall()
         return [AuditRecord.from_row(row) for row in rows]
+    finally:
+        conn.close()
+
+
+def applied(state_dir: Path) -> list[AuditRecord]:
+    """The applied changes, oldest first: what the campaigns' version histories hold of ours."""
+    return [r for r in records(state_dir) if r.kind == APPLIED]
+
+
+def open_intents(state_dir: Path) -> list[AuditRecord]:
+    """Intents no record settles yet; none where there is no trail (nothing is created)."""
+    if not db.exists(state_dir):
+        return []
+    conn = db.connect(state_dir, create=False)
+    try:
+        if "kind" not in db.columns(conn, "audit"):
+            return []
+        return _open_intents(conn)
     finally:
         conn.close()
 
@@ -313,8 +464,12 @@ def _inspect(conn: Any, key: bytes | None, key_source: str) -> Verification:
     # swap one for an unkeyed hash of an edited record.
     keyed_from = None if trail is None else trail["legacy"] + 1
     problems.extend(_walk(rows, head, key, events, keyed_from, legacy=legacy_file))
-    if any(r.get("scheme", "sha256") != KEYED for r in rows):
+    settlement_problems, unsettled = _settlements(rows)
+    problems.extend(settlement_problems)
+    if any(r.get("scheme", "sha256") not in (KEYED, KEYED_V1) for r in rows):
         notes.append("records written before the audit key carry an unkeyed SHA-256")
+    if unsettled:
+        notes.append(_unsettled_note(unsettled))
     keyed = key is not None
     return Verification(len(rows), tuple(problems), keyed, proven and not problems, tuple(notes))
 
@@ -343,11 +498,19 @@ def _walk(
                     "(a record was deleted, inserted or moved)",
                 )
             )
-        if row.get("scheme", "sha256") == KEYED:
-            if key is not None and not hmac.compare_digest(record_mac(key, row), row["hash"]):
-                problems.append(Problem(seq, f"record {seq} was changed after it was written"))
+        scheme = row.get("scheme", "sha256")
+        if scheme in (KEYED, KEYED_V1):
+            changed = key is not None and not hmac.compare_digest(record_mac(key, row), row["hash"])
             problems.extend(_event_problems(row, events))
-        elif (keyed_from is not None and seq >= keyed_from) or record_hash(row) != row["hash"]:
+        else:
+            changed = (keyed_from is not None and seq >= keyed_from) or (
+                record_hash(row) != row["hash"]
+            )
+        # records of the older schemes were all applied changes; their hash does not cover
+        # the kind, so any other kind on one of them was put there afterwards
+        kind, settles = row.get("kind", APPLIED), row.get("settles")
+        relabelled = scheme != KEYED and (kind != APPLIED or settles is not None)
+        if changed or relabelled:
             problems.append(Problem(seq, f"record {seq} was changed after it was written"))
         prev_hash, expected_seq = row["hash"], seq + 1
     if head is None:
@@ -362,6 +525,66 @@ def _walk(
             )
         )
     return problems
+
+
+def _settlements(rows: list[dict[str, Any]]) -> tuple[list[Problem], list[dict[str, Any]]]:
+    """Each settlement names an earlier intent of the same change, which nothing else settles;
+    also the intents nothing settles yet."""
+    problems: list[Problem] = []
+    intents: dict[int, dict[str, Any]] = {}
+    settled: dict[int, int] = {}
+    same = ("campaign_id", "version_before", "payload_sha256")
+    for row in rows:
+        seq, kind, target = row["seq"], row.get("kind", APPLIED), row.get("settles")
+        if kind not in KINDS:
+            problems.append(Problem(seq, f"record {seq} is of an unknown kind `{kind}`"))
+        elif kind == INTENT:
+            if (target, row["event_id"], row["version_after"]) != (None, None, None):
+                problems.append(Problem(seq, f"record {seq} is an intent that carries an outcome"))
+            intents[seq] = row
+        elif kind == APPLIED and row["version_after"] is None:
+            problems.append(
+                Problem(seq, f"record {seq} is an applied change without the version it made")
+            )
+        elif target is not None:
+            intent = intents.get(target)
+            if intent is None or any(intent[k] != row[k] for k in same):
+                problems.append(
+                    Problem(
+                        seq,
+                        f"record {seq} settles record {target}, which is not an earlier intent "
+                        "of the same change",
+                    )
+                )
+            elif target in settled:
+                problems.append(
+                    Problem(
+                        seq,
+                        f"record {seq} settles record {target}, which record "
+                        f"{settled[target]} settled already",
+                    )
+                )
+            else:
+                settled[target] = seq
+            if kind == APPLIED and row["version_after"] != row["version_before"] + 1:
+                problems.append(
+                    Problem(seq, f"record {seq} has a version after that its PATCH cannot make")
+                )
+        elif kind != APPLIED:
+            problems.append(Problem(seq, f"record {seq} settles no intent"))
+    return problems, [row for seq, row in intents.items() if seq not in settled]
+
+
+def _unsettled_note(unsettled: list[dict[str, Any]]) -> str:
+    shown = ", ".join(
+        f"#{r['seq']} (campaign `{r['campaign_id']}` at version {r['version_before']})"
+        for r in unsettled[:5]
+    )
+    more = f" and {len(unsettled) - 5} more" if len(unsettled) > 5 else ""
+    return (
+        f"{len(unsettled)} change(s) sent but not settled yet: {shown}{more}; the next "
+        "`selang apply` reads those campaigns to settle them"
+    )
 
 
 def _event_problems(row: dict[str, Any], events: dict[str, tuple[int, str]]) -> list[Problem]:

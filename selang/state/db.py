@@ -10,12 +10,12 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import quote
 
+from selang.core import files
 from selang.core.errors import DiskFull
-from selang.core.files import no_room_left
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS audit (
@@ -35,7 +35,9 @@ CREATE TABLE IF NOT EXISTS audit (
     hash           TEXT NOT NULL,
     compliant      INTEGER,
     event_id       TEXT,
-    scheme         TEXT NOT NULL DEFAULT 'sha256'
+    scheme         TEXT NOT NULL DEFAULT 'sha256',
+    kind           TEXT NOT NULL DEFAULT 'applied',
+    settles        INTEGER
 );
 CREATE TABLE IF NOT EXISTS chain_head (
     id   INTEGER PRIMARY KEY CHECK (id = 1),
@@ -59,8 +61,21 @@ CREATE TABLE IF NOT EXISTS outbox (
 );
 CREATE INDEX IF NOT EXISTS outbox_pending ON outbox (delivered_at, audit_seq);
 """
-# Columns added since the first release, for databases written by it.
-_ADDED = {"compliant": "INTEGER", "event_id": "TEXT", "scheme": "TEXT NOT NULL DEFAULT 'sha256'"}
+# Columns added since the first release, for databases written by it, in the order they came.
+_ADDED = {
+    "compliant": "INTEGER",
+    "event_id": "TEXT",
+    "scheme": "TEXT NOT NULL DEFAULT 'sha256'",
+    # intents: `kind` tells an intent (a PATCH about to be sent) from the record that settles
+    # it; every record before intents existed is an applied change
+    "kind": "TEXT NOT NULL DEFAULT 'applied'",
+    "settles": "INTEGER",
+}
+# After the columns they index exist: finding the intents nobody has settled yet.
+_INDEXES = (
+    "CREATE INDEX IF NOT EXISTS audit_intents ON audit (campaign_id, seq) WHERE kind = 'intent'",
+    "CREATE UNIQUE INDEX IF NOT EXISTS audit_settles ON audit (settles) WHERE settles IS NOT NULL",
+)
 
 
 class TrailError(Exception):
@@ -83,17 +98,23 @@ def private_folder(folder: Path) -> None:
 
 
 def connect(
-    state_dir: Path, *, check_same_thread: bool = True, create: bool = True
+    state_dir: Path,
+    *,
+    check_same_thread: bool = True,
+    create: bool = True,
+    init: Callable[[sqlite3.Connection], None] | None = None,
 ) -> sqlite3.Connection:
     """A connection in autocommit mode; callers open transactions with `BEGIN IMMEDIATE`.
 
     With `create` false the database must exist (`TrailError` otherwise) and is not changed.
+    A database that does not exist yet is made whole, schema and `init`'s rows, before it
+    appears under its name (`_create`).
     """
     path = db_path(state_dir)
     if create:
         private_folder(state_dir)
         if not path.exists():
-            os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+            _create(path, init)
     elif not path.is_file():
         raise TrailError(f"there is no audit trail at `{path}`")
     uri = f"file:{quote(str(path.resolve()))}?mode={'rwc' if create else 'rw'}"
@@ -127,7 +148,7 @@ def out_of_room(exc: sqlite3.Error, state_dir: Path) -> bool:
     primary = code & 0xFF
     if primary == sqlite3.SQLITE_FULL:
         return True
-    return primary == sqlite3.SQLITE_IOERR and no_room_left(state_dir)
+    return primary == sqlite3.SQLITE_IOERR and files.no_room_left(state_dir)
 
 
 @contextlib.contextmanager
@@ -161,6 +182,28 @@ def transaction(conn: sqlite3.Connection, state_dir: Path) -> Iterator[sqlite3.C
             raise
 
 
+def _create(path: Path, init: Callable[[sqlite3.Connection], None] | None) -> None:
+    """Build a new database in memory and write it into place in one step, so that a process
+    killed at any moment leaves no database or a whole one: never an empty file, or tables
+    without the rows `init` writes (which would read as an emptied trail)."""
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        conn.row_factory = sqlite3.Row
+        conn.execute("BEGIN IMMEDIATE")
+        for statement in SCHEMA.split(";"):
+            if statement.strip():
+                conn.execute(statement)
+        _migrate(conn)
+        if init is not None:
+            init(conn)
+        conn.execute("COMMIT")
+        data = conn.serialize()
+    finally:
+        conn.close()
+    with files.writing(path):
+        files.write_new(path, data)  # made by another process meanwhile: theirs stands
+
+
 def tables(conn: sqlite3.Connection) -> set[str]:
     rows = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
     return {row[0] for row in rows}
@@ -175,3 +218,5 @@ def _migrate(conn: sqlite3.Connection) -> None:
     for name, kind in _ADDED.items():
         if name not in have:
             conn.execute(f"ALTER TABLE audit ADD COLUMN {name} {kind}")
+    for index in _INDEXES:
+        conn.execute(index)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -119,3 +120,23 @@ def cli_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, sb: Sandbox, crm: F
     monkeypatch.delenv("CRM_SIGNING_SECRET", raising=False)
     monkeypatch.chdir(tmp_path)
     return state
+
+
+def landed(sb: Sandbox) -> list[tuple[str, int, str]]:
+    """The server's version history of our writes: each applied PATCH (answered 200, or
+    applied and dropped) as (campaign, version it was sent at, digest of its selection)."""
+    from selang.remote import plan as planning
+
+    return [
+        (r.path.rsplit("/", 1)[1], r.json["version"], planning.digest(r.json["contactSelection"]))
+        for r in sb.requests()
+        if r.method == "PATCH" and (r.status == 200 or r.fault == "drop_patch")
+    ]
+
+
+def until(condition: Callable[[], bool], seconds: float = 10.0) -> bool:
+    """Wait for `condition` (polling every 10 ms) up to `seconds`; whether it came."""
+    ends = time.monotonic() + seconds
+    while not condition() and time.monotonic() < ends:
+        time.sleep(0.01)
+    return condition()

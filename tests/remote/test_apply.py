@@ -45,7 +45,7 @@ def test_unchanged_selection_sends_no_patch(sb: Sandbox, tmp_path: Path) -> None
     with make_client(sb) as client:
         outcome = Engine(client, state_dir=tmp_path).apply(want())
     assert outcome.status == "unchanged" and count(sb, "PATCH") == 0
-    assert audit.records(tmp_path) == []
+    assert audit.records(tmp_path) == []  # no intent either: nothing was to be sent
 
 
 def test_409_reapplies_and_keeps_others_edits(sb: Sandbox, tmp_path: Path) -> None:
@@ -58,7 +58,13 @@ def test_409_reapplies_and_keeps_others_edits(sb: Sandbox, tmp_path: Path) -> No
     live = sb.campaign("c1")
     assert live["name"] == "spring (edited)" and live["contactSelection"] == SEL
     assert [s.status for s in sb.requests() if s.method == "PATCH"] == [409, 200]
-    assert len(audit.records(tmp_path)) == 1
+    trail = [(r.kind, r.version_before, r.result) for r in audit.records(tmp_path)]
+    assert trail == [
+        ("intent", 1, "intent"),
+        ("abandoned", 1, "not applied: version conflict (409)"),
+        ("intent", 2, "intent"),
+        ("applied", 2, "applied"),
+    ]
 
 
 def test_concurrent_selection_change_is_a_conflict(sb: Sandbox, tmp_path: Path) -> None:
@@ -70,7 +76,7 @@ def test_concurrent_selection_change_is_a_conflict(sb: Sandbox, tmp_path: Path) 
     assert outcome.status == "conflict" and "changed by someone else" in outcome.message
     assert outcome.theirs == OTHER and outcome.ours == SEL
     assert sb.campaign("c1")["contactSelection"] == OTHER
-    assert audit.records(tmp_path) == []
+    assert audit.applied(tmp_path) == [] and audit.open_intents(tmp_path) == []
 
 
 def test_force_overwrites_a_conflicting_selection(sb: Sandbox, tmp_path: Path) -> None:
@@ -91,7 +97,11 @@ def test_patch_applied_but_unanswered_is_applied_once(sb: Sandbox, tmp_path: Pat
     assert outcome.status == "applied" and outcome.message == "applied (confirmed)"
     assert (outcome.version_before, outcome.version_after) == (3, 4)
     assert applied_patches(sb) == 1 and count(sb, "PATCH") == 1
-    assert len(audit.records(tmp_path)) == 1 and len(outbox.pending(tmp_path)) == 1
+    assert [(r.kind, r.version_after) for r in audit.records(tmp_path)] == [
+        ("intent", None),
+        ("applied", 4),
+    ]
+    assert len(outbox.pending(tmp_path)) == 1
 
 
 def test_patch_timeout_is_resolved_by_reading(sb: Sandbox, tmp_path: Path) -> None:
@@ -102,7 +112,7 @@ def test_patch_timeout_is_resolved_by_reading(sb: Sandbox, tmp_path: Path) -> No
         outcome = Engine(client, state_dir=tmp_path).apply(want())
     assert outcome.status == "applied"
     assert applied_patches(sb) == 1 and sb.campaign("c1")["contactSelection"] == SEL
-    assert len(audit.records(tmp_path)) == 1
+    assert len(audit.applied(tmp_path)) == 1 and audit.open_intents(tmp_path) == []
 
 
 def test_patch_5xx_rereads_then_retries(sb: Sandbox, tmp_path: Path) -> None:
@@ -146,7 +156,8 @@ def test_429_storm_across_workers(sb: Sandbox, tmp_path: Path) -> None:
         retries = client.stats.retries
     assert [o.status for o in outcomes] == ["applied"] * 10
     assert applied_patches(sb) == 10 and retries >= 20
-    assert [r.campaign_id for r in audit.records(tmp_path)].count("c3") == 1
+    assert [r.campaign_id for r in audit.applied(tmp_path)].count("c3") == 1
+    assert audit.open_intents(tmp_path) == []
     assert audit.verify(tmp_path) == []
 
 
@@ -171,9 +182,10 @@ def test_parallel_appliers_same_campaign_no_lost_update(sb: Sandbox, tmp_path: P
         fb = pool.submit(Engine(b, state_dir=tmp_path).apply, theirs)
         results = sorted([fa.result().status, fb.result().status])
     live = sb.campaign("c1")["contactSelection"]
-    applied = [r for r in audit.records(tmp_path)]
+    applied = audit.applied(tmp_path)
     assert results in (["applied", "conflict"], ["applied", "applied"])
-    assert planning.digest(live) == applied[-1].payload_sha256
+    last = max(applied, key=lambda r: r.version_after or 0)  # the server's order, by version
+    assert planning.digest(live) == last.payload_sha256
     assert applied_patches(sb) == len(applied)
 
 

@@ -191,7 +191,7 @@ def test_apply_many_prints_table_metrics_and_records(
     assert 'selang_apply_campaigns{result="applied"} 5' in prom
     assert "# TYPE selang_apply_latency_seconds summary" in prom
     assert 'selang_apply_latency_seconds{quantile="0.95"}' in prom
-    assert sorted(r.campaign_id for r in audit.records(cli_env)) == ids[:5]
+    assert sorted(r.campaign_id for r in audit.applied(cli_env)) == ids[:5]
     assert main(["audit", "verify"]) == 0
     assert count(sb, "PATCH") == 5 and count(sb, "POST", "/oauth/token") == 1
 
@@ -245,7 +245,7 @@ def test_crm_down_then_up_delivers_same_event(
     ids = {s.headers["webhook-id"] for s in crm.received}
     assert ids == {pending[0].event_id} and len(crm.received) == 3
     body = json.loads(crm.delivered[0].body)
-    record = audit.records(cli_env)[0]
+    record = audit.applied(cli_env)[0]
     assert body == {
         "campaignId": "c1",
         "auditId": record.seq,

@@ -99,7 +99,6 @@ def _assert_intact(state: Path, campaigns: list[str]) -> None:
     assert [r.campaign_id for r in audit.records(state)] == campaigns
 
 
-@pytest.mark.slow
 @needs_namespaces
 def test_full_disk_before_the_first_record(cli_env: Path, sb: Sandbox, tmp_path: Path) -> None:
     """With no room for the audit key or the trail, `apply` says `disk full` with the path and
@@ -115,12 +114,12 @@ def test_full_disk_before_the_first_record(cli_env: Path, sb: Sandbox, tmp_path:
     assert line.startswith("selang: disk full: cannot write `") and "/disk/state" in line
     assert again.rc == 0, again.err
     assert count(sb, "PATCH") == 1
-    _assert_intact(tmp_path / "after" / "state", ["c1"])
+    _assert_intact(tmp_path / "after" / "state", ["c1", "c1"])  # its intent and its settlement
 
 
 # Fill the disk while `apply` runs: once its audit trail is open (SQLite's shared-memory file
-# mapped), during the slowed read of the first campaign, so the PATCH goes out and the record
-# after it finds no room.
+# mapped), during the slowed read of the first campaign, so the intent that must precede its
+# PATCH finds no room.
 FILL_DURING = (
     "$SELANG apply {files} --yes --jobs 1 & pid=$!; n=0; "
     'while [ "$(stat -c %s "$DISK/state/selang.db-shm" 2>/dev/null || echo 0)" -lt 32768 ] '
@@ -128,13 +127,12 @@ FILL_DURING = (
 )
 
 
-@pytest.mark.slow
 @needs_namespaces
 def test_full_disk_stops_apply_and_keeps_the_trail(
     cli_env: Path, sb: Sandbox, tmp_path: Path
 ) -> None:
-    """On a disk already full, `apply` sends nothing; when the disk fills after a PATCH, that
-    campaign is reported applied but unrecorded and no later one is sent. Either way: one
+    """On a disk already full, `apply` sends nothing; when the disk fills during a run, the
+    campaign whose intent finds no room is not sent, and no later one is. Either way: one
     `disk full` line naming the database, exit 2, and the trail (records and CRM events)
     as before: `audit verify` passes on the full disk itself."""
     for cid in ("c1", "c2", "c3"):
@@ -151,10 +149,43 @@ def test_full_disk_stops_apply_and_keeps_the_trail(
     assert (full.rc, full.err) == (2, f"selang: {db}\n")
     assert during.rc == 2, during.out + during.err
     assert "Traceback" not in during.err and "rollback" not in during.err
-    assert f"selang: c2: applied (version 2) but not recorded in the audit trail: {db}" in (
-        during.err
-    )
+    assert f"selang: c2: not sent: {db}" in during.err
     assert f"selang: c3: not sent: {db}" in during.err
     assert verify.rc == 0, verify.out + verify.err  # on the disk still full
-    assert count(sb, "PATCH", "/c2") == 1 and count(sb, "PATCH", "/c3") == 0
-    _assert_intact(tmp_path / "after" / "state", ["c1"])
+    assert count(sb, "PATCH", "/c2") == 0 and count(sb, "PATCH", "/c3") == 0
+    _assert_intact(tmp_path / "after" / "state", ["c1", "c1"])  # its intent and its settlement
+
+
+# Fill the disk while the PATCH is on its way (slowed at the sandbox): its intent is on disk,
+# its settlement finds no room.
+FILL_IN_FLIGHT = (
+    "$SELANG apply {files} --yes --jobs 1 & pid=$!; n=0; "
+    'while [ "$(stat -c %s "$DISK/state/selang.db-shm" 2>/dev/null || echo 0)" -lt 32768 ] '
+    "&& [ $n -lt 1000 ]; do sleep 0.01; n=$((n + 1)); done; sleep 0.4; " + FILL + "; wait $pid"
+)
+
+
+@needs_namespaces
+def test_full_disk_after_a_patch_is_settled_by_the_next_run(
+    cli_env: Path, sb: Sandbox, tmp_path: Path
+) -> None:
+    """A PATCH that lands while the disk fills is reported applied but not recorded, exit 2;
+    its intent is already in the trail, so the next run, with room again, records it as
+    applied without sending it again, and the trail verifies."""
+    for cid in ("c1", "c2"):
+        add_campaign(sb, cid)
+    c1, c2 = (shlex.quote(write_sel(tmp_path, cid)) for cid in ("c1", "c2"))
+    sb.fail_next("PATCH", "*/c2", action="slow", delay_ms=1500)
+    first, during, again, verify = _on_small_disk(
+        tmp_path,
+        [f"$SELANG apply {c1} --yes", FILL_IN_FLIGHT.format(files=c2),
+         f"{FREE}; $SELANG apply {c2} --yes", "$SELANG audit verify"],
+    )  # fmt: skip
+    db = f"disk full: cannot write `{tmp_path / 'disk' / 'state' / 'selang.db'}`"
+    assert first.rc == 0, first.err
+    assert during.rc == 2, during.out + during.err
+    assert f"c2: applied (version 2) but not recorded in the audit trail: {db}" in during.err
+    assert again.rc == 0, again.out + again.err
+    assert verify.rc == 0, verify.out + verify.err
+    assert count(sb, "PATCH", "/c2") == 1  # settled from its intent, never sent twice
+    _assert_intact(tmp_path / "after" / "state", ["c1", "c1", "c2", "c2"])

@@ -54,7 +54,7 @@ def test_rate_limited_sandbox_applies_all(tmp_path: Path) -> None:
         assert any(r.status == 429 for r in sb.requests())
         assert client.stats.retries > 0
         assert applied_on_server(sb) == 8
-    assert len(audit.records(tmp_path)) == 8 and audit.verify(tmp_path) == []
+    assert len(audit.applied(tmp_path)) == 8 and audit.verify(tmp_path) == []
 
 
 def test_dropped_patch_answer_is_applied_once(box: Any, tmp_path: Path) -> None:
@@ -64,7 +64,7 @@ def test_dropped_patch_answer_is_applied_once(box: Any, tmp_path: Path) -> None:
         outcome = Engine(client, state_dir=tmp_path).apply(want("c1"))
     assert outcome.status == "applied" and outcome.version_after == 2
     assert applied_on_server(box) == 1 and box.campaign("c1")["version"] == 2
-    assert len(audit.records(tmp_path)) == 1
+    assert len(audit.applied(tmp_path)) == 1
 
 
 def test_5xx_on_get_is_retried(box: Any, tmp_path: Path) -> None:

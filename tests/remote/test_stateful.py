@@ -20,7 +20,7 @@ from selang.remote import plan as planning
 from selang.remote.apply import Desired, Engine
 from selang.remote.settings import CrmSettings
 from selang.state import audit, outbox
-from tests.remote.conftest import make_client
+from tests.remote.conftest import landed, make_client
 from tests.remote.receiver import FakeCrm
 
 CAMPAIGNS = ("c1", "c2")
@@ -112,7 +112,7 @@ class ApplyMachine(RuleBasedStateMachine):
         if applied:
             # Records are kept in the order the appliers finished, which in a race need not be
             # the server's order; the server's order is the version each write produced.
-            mine = [r for r in audit.records(self.state) if r.campaign_id == cid]
+            mine = [r for r in audit.applied(self.state) if r.campaign_id == cid]
             last = max(mine, key=lambda r: r.version_after or 0)
             assert last.payload_sha256 == planning.digest(live)  # the last writer is what is live
         self.expected[cid] = live
@@ -140,7 +140,17 @@ class ApplyMachine(RuleBasedStateMachine):
 
     @invariant()
     def one_record_per_applied_change(self) -> None:
-        assert len(audit.records(self.state)) == self.applied == applied_on_server(self.box)
+        assert len(audit.applied(self.state)) == self.applied == applied_on_server(self.box)
+
+    @invariant()
+    def trail_is_the_servers_history(self) -> None:
+        """Each PATCH that landed is one applied record of the version it made, and no
+        intent is left open (every step ends with its answers in)."""
+        ours = sorted((r.campaign_id, r.version_before, r.payload_sha256)
+                      for r in audit.applied(self.state))  # fmt: skip
+        assert ours == sorted(landed(self.box))
+        assert all(r.version_after == r.version_before + 1 for r in audit.applied(self.state))
+        assert audit.open_intents(self.state) == []
 
     @invariant()
     def chain_verifies(self) -> None:
@@ -148,7 +158,7 @@ class ApplyMachine(RuleBasedStateMachine):
 
     @invariant()
     def every_change_has_its_event(self) -> None:
-        seqs = [r.seq for r in audit.records(self.state)]
+        seqs = [r.seq for r in audit.applied(self.state)]
         assert [e.audit_seq for e in outbox.all_events(self.state)] == seqs
 
     def teardown(self) -> None:
@@ -157,7 +167,7 @@ class ApplyMachine(RuleBasedStateMachine):
             report = crm.flush(self.state, self.crm_settings, budget=5.0)
             assert report.pending == 0
             delivered = {json.loads(s.body)["auditId"] for s in self.crm.delivered}
-            assert delivered == {r.seq for r in audit.records(self.state)}
+            assert delivered == {r.seq for r in audit.applied(self.state)}
         finally:
             for client in self.clients:
                 client.close()
