@@ -370,11 +370,18 @@ def finish_run(
     metrics = RunMetrics.of(outcomes, retries)
     error = None
     if metrics_file:
+        from selang.core import files
+        from selang.core.errors import DiskFull
+
         path = Path(metrics_file)
         try:
-            tmp = path.with_name(path.name + ".tmp")
-            tmp.write_text(metrics.prometheus(), encoding="utf-8")
-            tmp.replace(path)  # a scraper never sees half a file
+            # not `files.write_atomic`: a new metrics file is for a scraper, so not private
+            with files.writing(path):
+                tmp = path.with_name(path.name + ".tmp")
+                tmp.write_text(metrics.prometheus(), encoding="utf-8")
+                tmp.replace(path)  # a scraper never sees half a file
+        except DiskFull as exc:
+            error = exc.message
         except OSError as exc:
             error = exc.strerror or str(exc)
     return RunEnd(delivery, metrics, error)

@@ -189,3 +189,18 @@ def test_full_disk_after_a_patch_is_settled_by_the_next_run(
     assert verify.rc == 0, verify.out + verify.err
     assert count(sb, "PATCH", "/c2") == 1  # settled from its intent, never sent twice
     _assert_intact(tmp_path / "after" / "state", ["c1", "c1", "c2", "c2"])
+
+
+@needs_namespaces
+def test_full_disk_under_the_metrics_file_says_so(
+    cli_env: Path, sb: Sandbox, tmp_path: Path
+) -> None:
+    """A metrics file on a full disk: `disk full` naming it, not the C library's words."""
+    add_campaign(sb, "c1")
+    c1 = shlex.quote(write_sel(tmp_path, "c1"))
+    state = shlex.quote(str(tmp_path / "state"))
+    apply = f'SELANG_STATE_DIR={state} $SELANG apply {c1} --yes --metrics-file "$DISK/m.prom"'
+    (run,) = _on_small_disk(tmp_path, [f"{FILL}; {apply}"])
+    metrics = tmp_path / "disk" / "m.prom"
+    assert f"cannot write metrics `{metrics}`: disk full: cannot write `{metrics}`" in run.err
+    assert "No space left" not in run.err and count(sb, "PATCH", "/c1") == 1
