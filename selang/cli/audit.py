@@ -68,9 +68,9 @@ def _line(r: AuditRecord, unsettled: bool) -> str:
 @handle_errors
 def run_audit_verify(args: argparse.Namespace) -> int:
     from selang.app.remote import state_dir
-    from selang.state import audit
+    from selang.state import integrity
 
-    found = audit.inspect(state_dir(args.state_dir))
+    found = integrity.inspect(state_dir(args.state_dir))
     for note in found.notes:
         print(f"note: {note}")
     if found.problems:

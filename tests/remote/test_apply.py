@@ -10,7 +10,7 @@ from selang.core import jsonio
 from selang.remote import plan as planning
 from selang.remote.apply import Desired, Engine
 from selang.sandbox.inprocess import Sandbox
-from selang.state import audit, outbox
+from selang.state import audit, integrity, outbox
 from tests.remote.conftest import SEL, add_campaign, applied_patches, count, make_client
 
 OTHER = {
@@ -158,7 +158,7 @@ def test_429_storm_across_workers(sb: Sandbox, tmp_path: Path) -> None:
     assert applied_patches(sb) == 10 and retries >= 20
     assert [r.campaign_id for r in audit.applied(tmp_path)].count("c3") == 1
     assert audit.open_intents(tmp_path) == []
-    assert audit.verify(tmp_path) == []
+    assert integrity.verify(tmp_path) == []
 
 
 def test_stale_pinned_plan_is_refused(sb: Sandbox, tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from selang.cli.main import main
-from selang.state import audit, db, outbox
+from selang.state import audit, db, integrity, outbox
 
 
 def fill(state: Path, n: int = 4) -> None:
@@ -126,7 +126,7 @@ def test_one_journal_serves_a_run_from_many_threads(tmp_path: Path) -> None:
 
     with audit.Journal(tmp_path) as journal, ThreadPoolExecutor(max_workers=8) as pool:
         seqs = list(pool.map(one, range(40)))
-    assert audit.verify(tmp_path) == []
+    assert integrity.verify(tmp_path) == []
     assert sorted(seqs) == list(range(3, 43))
     assert [r.seq for r in audit.records(tmp_path)] == list(range(1, 43))
 
@@ -290,4 +290,4 @@ def test_a_state_database_appears_whole_or_not_at_all(tmp_path: Path) -> None:
         db.connect(state, init=fails)
     assert not db.exists(state) and list(state.iterdir()) == []
     audit.Journal(state).close()
-    assert audit.inspect(state).proven
+    assert integrity.inspect(state).proven

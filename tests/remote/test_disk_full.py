@@ -25,7 +25,7 @@ import attrs
 import pytest
 
 from selang.sandbox.inprocess import Sandbox
-from selang.state import audit
+from selang.state import audit, integrity
 from tests.remote.conftest import add_campaign, count, write_sel
 
 
@@ -94,7 +94,7 @@ def _on_small_disk(tmp_path: Path, steps: list[str]) -> list[Step]:
 
 def _assert_intact(state: Path, campaigns: list[str]) -> None:
     """The trail left on the disk verifies under its key, and holds `campaigns`' records."""
-    found = audit.inspect(state)
+    found = integrity.inspect(state)
     assert found.problems == () and found.keyed and found.proven
     assert [r.campaign_id for r in audit.records(state)] == campaigns
 

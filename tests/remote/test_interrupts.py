@@ -17,7 +17,7 @@ import pytest
 from selang import sandbox
 from selang.cli.main import main
 from selang.sandbox.inprocess import Sandbox
-from selang.state import audit, db
+from selang.state import audit, db, integrity
 from tests.remote.conftest import add_campaign, landed, until, write_sel
 from tests.remote.receiver import FakeCrm
 
@@ -81,7 +81,7 @@ def test_ctrl_c_during_a_slow_patch_leaves_the_change_in_the_trail(
     assert rerun.returncode == 0, rerun.stderr
     applied = [(r.campaign_id, r.version_before, r.version_after) for r in audit.applied(state)]
     assert applied == [("c1", 1, 2)] and len(landed(sb)) == 1
-    assert audit.verify(state) == []
+    assert integrity.verify(state) == []
 
 
 def test_kill_during_a_slow_patch_is_settled_by_the_next_run(

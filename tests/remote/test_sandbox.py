@@ -13,7 +13,7 @@ from selang import sandbox
 from selang.cli.main import main
 from selang.remote.apply import Desired, Engine
 from selang.remote.retry import RetryPolicy
-from selang.state import audit
+from selang.state import audit, integrity
 from tests.remote.conftest import SEL, make_client, write_sel
 
 
@@ -54,7 +54,7 @@ def test_rate_limited_sandbox_applies_all(tmp_path: Path) -> None:
         assert any(r.status == 429 for r in sb.requests())
         assert client.stats.retries > 0
         assert applied_on_server(sb) == 8
-    assert len(audit.applied(tmp_path)) == 8 and audit.verify(tmp_path) == []
+    assert len(audit.applied(tmp_path)) == 8 and integrity.verify(tmp_path) == []
 
 
 def test_dropped_patch_answer_is_applied_once(box: Any, tmp_path: Path) -> None:

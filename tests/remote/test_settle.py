@@ -15,7 +15,7 @@ from selang.remote import plan as planning
 from selang.remote import settle
 from selang.remote.apply import Desired, Engine
 from selang.sandbox.inprocess import Sandbox
-from selang.state import audit, outbox
+from selang.state import audit, integrity, outbox
 from tests.remote.conftest import SEL, add_campaign, landed, make_client, until
 
 OTHER = {
@@ -51,7 +51,7 @@ def test_lost_answer_then_a_field_edit_is_ours_at_the_next_version(
     assert landed(sb) == [("c1", 3, OURS)] and sb.campaign("c1")["version"] == 5
     kinds = [(r.kind, r.version_before, r.version_after) for r in audit.records(tmp_path)]
     assert kinds == [("intent", 3, None), ("applied", 3, 4)]
-    assert audit.verify(tmp_path) == []
+    assert integrity.verify(tmp_path) == []
 
 
 def test_lost_answer_then_another_selection_is_never_sent_again_under_force(
@@ -67,7 +67,7 @@ def test_lost_answer_then_another_selection_is_never_sent_again_under_force(
     assert outcome.status == "conflict" and "cannot be told" in outcome.message
     kinds = [(r.kind, r.version_before, r.payload_sha256) for r in audit.records(tmp_path)]
     assert kinds == [("intent", 3, OURS), ("undetermined", 3, OURS)]
-    assert audit.verify(tmp_path) == []
+    assert integrity.verify(tmp_path) == []
 
 
 def test_lost_answer_then_another_selection_is_a_conflict_with_the_intent_kept(
@@ -203,7 +203,7 @@ def test_open_intents_of_other_campaigns_are_settled_when_a_run_starts(
     settled = {r.campaign_id: r.kind for r in audit.records(tmp_path) if r.settles}
     assert settled == {"c2": "applied", "c3": "abandoned", "c1": "applied"}
     assert [r.campaign_id for r in audit.open_intents(tmp_path)] == ["c4"]
-    assert audit.verify(tmp_path) == []
+    assert integrity.verify(tmp_path) == []
 
 
 def test_a_live_runs_intent_is_left_to_it(sb: Sandbox, tmp_path: Path) -> None:
@@ -218,7 +218,7 @@ def test_a_live_runs_intent_is_left_to_it(sb: Sandbox, tmp_path: Path) -> None:
         Engine(b, state_dir=tmp_path).apply_all([(want("c2"), None)])
         assert [r.campaign_id for r in audit.open_intents(tmp_path)] == ["c1"]
         assert first.result().status == "applied"
-    assert audit.open_intents(tmp_path) == [] and audit.verify(tmp_path) == []
+    assert audit.open_intents(tmp_path) == [] and integrity.verify(tmp_path) == []
     assert sorted(r.campaign_id for r in audit.applied(tmp_path)) == ["c1", "c2"]
 
 

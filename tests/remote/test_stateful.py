@@ -19,7 +19,7 @@ from selang.remote import crm
 from selang.remote import plan as planning
 from selang.remote.apply import Desired, Engine
 from selang.remote.settings import CrmSettings
-from selang.state import audit, outbox
+from selang.state import audit, integrity, outbox
 from tests.remote.conftest import landed, make_client
 from tests.remote.receiver import FakeCrm
 
@@ -154,7 +154,7 @@ class ApplyMachine(RuleBasedStateMachine):
 
     @invariant()
     def chain_verifies(self) -> None:
-        assert audit.verify(self.state) == []
+        assert integrity.verify(self.state) == []
 
     @invariant()
     def every_change_has_its_event(self) -> None:
