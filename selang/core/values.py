@@ -118,3 +118,10 @@ def decimal_text(value: Decimal) -> str:
     """Plain positional notation that still reads as a decimal (`1E+2` → `100.0`)."""
     text = format(value, "f")
     return text if "." in text else text + ".0"
+
+
+def decimal_shown(value: Decimal) -> str:
+    """A decimal in a message: as `decimal_text`, unless that would run past `MAX_DIGITS`
+    digits (no reader takes such a number; the analysis can be handed one), then as
+    `1E+999999999`, which a person reads and which costs no billion-digit string."""
+    return str(value) if too_long(value) else decimal_text(value)

@@ -13,7 +13,7 @@ from typing import Any, Protocol
 
 from selang.analysis import Comparison, Contact
 from selang.core.diagnostics import Diagnostic
-from selang.core.values import Date, DateTime, Scalar, decimal_text, to_json
+from selang.core.values import Date, DateTime, Scalar, decimal_shown, to_json
 from selang.report import relative_path
 from selang.syntax.names import is_plain_field
 from selang.targets.cxone import dumps
@@ -52,7 +52,7 @@ def value_text(value: Scalar | None) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, Decimal):
-        return decimal_text(value)
+        return decimal_shown(value)
     if isinstance(value, Date | DateTime):
         return value.text
     if isinstance(value, str):

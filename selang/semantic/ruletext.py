@@ -9,7 +9,7 @@ import json
 from decimal import Decimal
 
 from selang.core import jsonio
-from selang.core.values import Date, DateTime, decimal_text
+from selang.core.values import Date, DateTime, decimal_shown
 from selang.syntax.names import is_plain_field, is_plain_name
 
 SYMBOLS = {"eq": "==", "neq": "!=", "gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
@@ -41,7 +41,7 @@ def scalar_text(value: object) -> str:
     if isinstance(value, str):
         return string_text(value)
     if isinstance(value, Decimal):
-        return decimal_text(value)
+        return decimal_shown(value)
     return str(value)
 
 

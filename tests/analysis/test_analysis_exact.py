@@ -47,7 +47,8 @@ def test_huge_exponents_are_decided_without_expanding_them():
     check_satisfiable(
         [R("x", "gt", Decimal("1e-999999999")), R("x", "lt", Decimal("2e-999999999"))]
     )
-    check_contradiction([R("x", "gt", b), R("x", "lte", a)])
+    reason = check_contradiction([R("x", "gt", b), R("x", "lte", a)]).reason
+    assert "`> 1.5E+999999999`" in reason and len(reason) < 200  # not written out in full
     assert implies([R("x", "gt", b)], R("x", "gt", a))
     assert not implies([R("x", "gt", a)], R("x", "gt", b))
 
