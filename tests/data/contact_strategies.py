@@ -8,6 +8,7 @@ selection over it; `expected_keys` and `expected_funnel` apply selang's own eval
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
@@ -126,6 +127,15 @@ def contact_cases(draw: st.DrawFn, max_rules: int = 4) -> Case:
     return Case(data, selection)
 
 
+def widened(case: Case, width: int) -> Case:
+    """The case with its rules repeated to `width` rules: a funnel whose bits fill more than
+    one word (repeating a rule keeps the counts meaningful: each step is counted anew)."""
+    if not case.selection.rules or width <= len(case.selection.rules):
+        return case
+    rules = tuple(itertools.islice(itertools.cycle(case.selection.rules), width))
+    return attrs.evolve(case, selection=attrs.evolve(case.selection, rules=rules))
+
+
 # --- §6 by brute force ----------------------------------------------------------------------
 
 
@@ -189,6 +199,18 @@ def expected_funnel(selection: Selection, data: ContactData) -> dict[str, Any]:
     }
 
 
+def numbers(result: Any) -> dict[str, Any]:
+    """A `Preview`'s counts, keyed as `expected_funnel` keys them."""
+    return {
+        "targeted": result.targeted,
+        "excluded": result.excluded,
+        "remaining": [c.remaining for c in result.rules],
+        "selected": result.selected,
+        "tiers": list(result.tiers),
+        "unranked": result.unranked,
+    }
+
+
 # --- loading a case into an engine ------------------------------------------------------------
 
 SQL_TYPES = {
@@ -231,9 +253,11 @@ __all__ = [
     "contact_data",
     "expected_funnel",
     "expected_keys",
+    "numbers",
     "plain",
     "row_values",
     "rules_for",
+    "widened",
 ]
 
 

@@ -18,9 +18,10 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from contact_strategies import contact_cases, expected_funnel, expected_keys
+from contact_strategies import contact_cases, expected_funnel, expected_keys, numbers, widened
 from duckdb_support import runner_for, write_file
 from hypothesis import given, note, settings
+from hypothesis import strategies as st
 
 from selang.cli.main import main
 from selang.data.preview import preview, table_for
@@ -65,17 +66,6 @@ def spark():
         os.unlink(log)
 
 
-def _counts(result):
-    return {
-        "targeted": result.targeted,
-        "excluded": result.excluded,
-        "remaining": [c.remaining for c in result.rules],
-        "selected": result.selected,
-        "tiers": list(result.tiers),
-        "unranked": result.unranked,
-    }
-
-
 @pytest.mark.spark
 @needs_java
 def test_starting_spark_prints_nothing(spark):
@@ -87,16 +77,18 @@ def test_starting_spark_prints_nothing(spark):
 @pytest.mark.spark
 @needs_java
 @settings(max_examples=max(settings().max_examples // 25, 6))
-@given(case=contact_cases())
-def test_spark_agrees_with_duckdb_and_the_evaluator(spark, case):
+@given(case=contact_cases(), width=st.sampled_from((0, 0, 64)))
+def test_spark_agrees_with_duckdb_and_the_evaluator(spark, case, width):
     """The keys Spark selects are DuckDB's and the evaluator's, and every funnel count Spark
-    gives equals DuckDB's and the brute-force count."""
+    gives equals DuckDB's and the brute-force count (also for a funnel two words wide)."""
     from selang.data.spark import SparkRunner
+
+    case = widened(case, width)
 
     with runner_for(case.data) as duck:
         duck_table = table_for(duck)
         duck_keys = {r[0] for r in duck.rows(to_sql(select_contacts(case.selection, duck_table)))}
-        duck_counts = _counts(preview(case.selection, duck, duck_table))
+        duck_counts = numbers(preview(case.selection, duck, duck_table))
     path = write_file(case.data, f"spark-{next(_names)}.parquet")
     runner = SparkRunner(path, session=spark[0])
     try:
@@ -104,7 +96,7 @@ def test_spark_agrees_with_duckdb_and_the_evaluator(spark, case):
         sql = to_sql(select_contacts(case.selection, table), "spark")
         note(sql)
         keys = {row[0] for row in runner.rows(sql)}
-        counts = _counts(preview(case.selection, runner, table))
+        counts = numbers(preview(case.selection, runner, table))
     finally:
         runner.close()
     assert keys == duck_keys == expected_keys(case.selection, case.data)
