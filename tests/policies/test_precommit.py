@@ -20,6 +20,15 @@ def test_hook_declaration() -> None:
         assert line in text
 
 
+def test_readme_local_hook_matches_the_declaration() -> None:
+    """The local hook the README shows runs what the declared hook runs, on the same files."""
+    readme = (ROOT / "README.md").read_text()
+    declared = (ROOT / ".pre-commit-hooks.yaml").read_text()
+    for key in ("entry:", "files:", "require_serial:"):
+        line = next(x.strip() for x in declared.splitlines() if x.strip().startswith(key))
+        assert f"        {line}\n" in readme
+
+
 def test_hook_entry_on_staged_files(write, run) -> None:
     """`selang check` on a list of relative paths, one importing a library not in the list,
     reports each file's problems and exits 1 on errors, 0 once they are fixed."""
